@@ -1,0 +1,116 @@
+"""What a check receives: the requirement, its product clients, and Hypothesis wired to the profile.
+
+A check never learns how the product runs; optional abilities (restart, logs) go through
+:class:`ProductControl`, which the runner implements.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, Protocol, TypeVar
+
+import httpx
+from hypothesis import HealthCheck, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis.errors import Flaky
+
+from harness.contracts.base import ContractClient, to_json
+from harness.errors import CertificationFailure
+from harness.manifests import Manifest
+from harness.profiles import Profile, Requirement
+
+C = TypeVar("C", bound=ContractClient)
+
+
+class ProductControl(Protocol):
+    def restart(self, *, kill: bool = True) -> float: ...
+    def logs(self) -> str: ...
+
+
+def hypothesis_profile(profile: Profile) -> str:
+    """Register (once) and return the Hypothesis settings profile for a sandbox profile."""
+    name = f"sandbox:{profile.id}:{profile.digest[7:19]}"
+    budget = profile.hypothesis
+    settings.register_profile(
+        name,
+        max_examples=budget.max_examples,
+        deadline=budget.deadline_ms,
+        derandomize=False,  # reproducibility comes from the run seed, applied with @seed
+        database=None,
+        report_multiple_bugs=False,
+        print_blob=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
+    return name
+
+
+@dataclass
+class CheckContext:
+    requirement: Requirement
+    profile: Profile
+    manifest: Manifest
+    seed: int
+    http: httpx.Client
+    control: ProductControl
+    evidence: dict[str, Any] = field(default_factory=dict)
+    examples: int = 0
+    _clients: dict[type, ContractClient] = field(default_factory=dict)
+
+    def client(self, cls: type[C]) -> C:
+        if cls not in self._clients:
+            self._clients[cls] = cls(self.http)
+        return self._clients[cls]  # type: ignore[return-value]
+
+    def settings(self, **overrides: Any) -> settings:
+        parent = settings.get_profile(hypothesis_profile(self.profile))
+        if self.requirement.max_examples is not None:
+            overrides.setdefault("max_examples", self.requirement.max_examples)
+        return settings(parent, **overrides)
+
+    def given(self, **strategies: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
+        """Like ``@hypothesis.given`` with keyword strategies, run under the profile's budget and the run
+        seed; a failure carries the shrunk example as its counterexample."""
+
+        def decorate(prop: Callable[..., None]) -> Callable[[], None]:
+            @functools.wraps(prop)
+            def example(**kwargs: Any) -> None:
+                self.examples += 1
+                try:
+                    prop(**kwargs)
+                except CertificationFailure as exc:
+                    exc.counterexample = to_json(kwargs) if exc.counterexample is None else exc.counterexample
+                    raise
+
+            from hypothesis import given
+
+            test = hypothesis_seed(self.seed)(self.settings()(given(**strategies)(example)))
+
+            def run() -> None:
+                try:
+                    test()
+                except Flaky as exc:
+                    raise _not_reproducible(exc) from None
+
+            return run
+
+        return decorate
+
+    def fail(self, message: str, *, counterexample: Any = None, **evidence: Any) -> NoReturn:
+        raise CertificationFailure(message, counterexample=counterexample, evidence=to_json(evidence))
+
+    def attach(self, name: str, data: Any) -> None:
+        """Keep a named piece of evidence (JSON data, text, or PNG bytes) for the report."""
+        self.evidence[name] = data
+
+
+def _not_reproducible(exc: Flaky) -> CertificationFailure:
+    inner = [e for e in getattr(exc, "exceptions", ()) if isinstance(e, CertificationFailure)]
+    first = inner[0] if inner else None
+    message = first.message if first else str(exc).splitlines()[0]
+    return CertificationFailure(
+        f"failure not reproducible on replay (the product answers differently to the same input): {message}",
+        counterexample=first.counterexample if first else None,
+        evidence=first.evidence if first else {},
+    )

@@ -1,0 +1,198 @@
+"""Credit decisioning: regulatory caps and prohibitions (figures come from the profile)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import strategies as st
+from pydantic import Field
+
+from harness.checks.common import DatedRate, Dec, dec, granted, rate_on
+from harness.checks.context import CheckContext
+from harness.checks.registry import Params, check
+from harness.contracts.credit import CreditClient
+from harness.errors import NotApplicable
+from harness.strategies.credit import applications, contract_dates, good_applicant, money_str
+from harness.strategies.money import amounts
+
+
+class AprCap(Params):
+    lpr_1y: list[DatedRate] = Field(min_length=1, description="One-year LPR with effective dates")
+    multiple: Dec = Decimal(4)
+    valid_until: date = Field(description="Last day the LPR table is known to be complete")
+    exempt_lender_types: list[str] = Field(default_factory=list)
+    exemption_source: str = ""
+
+
+@check("credit.apr_cap", params=AprCap)
+def apr_cap(ctx: CheckContext, p: AprCap) -> None:
+    """The APR of every granted loan is at most ``multiple`` × the one-year LPR on the contract date."""
+    if ctx.manifest.lender_type in p.exempt_lender_types:
+        raise NotApplicable(f"lender type {ctx.manifest.lender_type} is exempt ({p.exemption_source})")
+    credit = ctx.client(CreditClient)
+    first = min(e.effective for e in p.lpr_1y)
+
+    @ctx.given(app=applications(dates=contract_dates(first, p.valid_until)))
+    def prop(app: dict[str, Any]) -> None:
+        decision = credit.decide(app)
+        if not granted(decision):
+            return
+        day = date.fromisoformat(app["contract_date"])
+        cap = p.multiple * rate_on(p.lpr_1y, day)
+        if dec(decision["apr"]) > cap:
+            ctx.fail(f"APR {decision['apr']} exceeds {p.multiple} × LPR {rate_on(p.lpr_1y, day)} = {cap} "
+                     f"on {day}", decision=decision)
+
+    prop()
+
+
+class CreditLineCap(Params):
+    cap: Dec = Field(description="Largest credit line for one customer (CNY)")
+    channel: str = "internet"
+
+
+@check("credit.internet_credit_line", params=CreditLineCap)
+def internet_credit_line(ctx: CheckContext, p: CreditLineCap) -> None:
+    """Credit line and granted amount through the channel never exceed the cap, to the fen."""
+    credit = ctx.client(CreditClient)
+    rich = st.lists(amounts(p.cap * 3, p.cap * 15), min_size=3, max_size=3).map(lambda xs: [money_str(x) for x in xs])
+    request = amounts(p.cap / 2, p.cap * 2, boundaries=(p.cap,)).map(money_str)
+
+    @ctx.given(app=applications(applicant=None, loan={"channel": p.channel}), incomes=rich, amount=request)
+    def prop(app: dict[str, Any], incomes: list[str], amount: str) -> None:
+        app = _with(app, applicant={"annual_incomes": incomes, "delinquencies_24m": 0, "existing_balance": "0.00",
+                                    "monthly_debt_payments": "0.00", "credit_history_months": 120,
+                                    "employment_years": 10}, loan={"amount": amount, "purpose": "consumption"})
+        decision = credit.decide(app)
+        if dec(decision["credit_limit"]) > p.cap:
+            ctx.fail(f"credit line {decision['credit_limit']} exceeds the {p.channel} cap {p.cap}", decision=decision)
+        if granted(decision) and dec(decision["amount"]) > p.cap:
+            ctx.fail(f"granted {decision['amount']} exceeds the {p.channel} cap {p.cap}", decision=decision)
+
+    prop()
+
+
+class BulletTerm(Params):
+    max_term_months: int = Field(ge=1)
+
+
+@check("credit.bullet_term", params=BulletTerm)
+def bullet_term(ctx: CheckContext, p: BulletTerm) -> None:
+    """A loan repaid in one bullet is never granted for longer than the maximum term."""
+    credit = ctx.client(CreditClient)
+    terms = st.one_of(st.sampled_from([p.max_term_months, p.max_term_months + 1]), st.integers(1, 60))
+
+    @ctx.given(applicant=good_applicant(), term=terms, amount=amounts("1000", "30000").map(money_str))
+    def prop(applicant: dict[str, Any], term: int, amount: str) -> None:
+        app = _app(applicant, {"repayment_type": "bullet", "term_months": term, "amount": amount})
+        decision = credit.decide(app)
+        if granted(decision) and decision["term_months"] > p.max_term_months:
+            ctx.fail(f"bullet loan granted for {decision['term_months']} months (max {p.max_term_months})",
+                     decision=decision)
+
+    prop()
+
+
+class MicroloanBalance(Params):
+    cap: Dec
+    income_divisor: int = Field(3, ge=1, description="Balance ≤ average annual income / divisor")
+    income_years: int = 3
+
+
+@check("credit.microloan_balance", params=MicroloanBalance)
+def microloan_balance(ctx: CheckContext, p: MicroloanBalance) -> None:
+    """Existing balance plus the new loan stays within min(cap, average income / divisor), exactly."""
+    credit = ctx.client(CreditClient)
+    yearly = st.lists(amounts("30000", "2500000"), min_size=p.income_years, max_size=p.income_years)
+
+    @ctx.given(applicant=good_applicant(), incomes=yearly, existing=amounts("0", "200000"),
+               offset=st.sampled_from([Decimal("0"), Decimal("0.01"), Decimal("1000")]))
+    def prop(applicant: dict[str, Any], incomes: list[Decimal], existing: Decimal, offset: Decimal) -> None:
+        limit = min(Fraction(p.cap), Fraction(sum(incomes, Decimal(0))) / (len(incomes) * p.income_divisor))
+        room = Decimal(int(Fraction(limit) * 100 - Fraction(existing) * 100)) / 100  # whole fen, rounded down
+        if room + offset < Decimal("1000"):
+            return
+        app = _app({**applicant, "annual_incomes": [money_str(x) for x in incomes],
+                    "existing_balance": money_str(existing)},
+                   {"amount": money_str(room + offset), "term_months": 36, "repayment_type": "amortizing"})
+        decision = credit.decide(app)
+        if granted(decision) and Fraction(existing + dec(decision["amount"])) > limit:
+            ctx.fail(f"balance {existing} + granted {decision['amount']} exceeds "
+                     f"min({p.cap}, average income / {p.income_divisor}) = {Decimal(limit.numerator) / limit.denominator:.4f}", decision=decision)
+
+    prop()
+
+
+class CoLending(Params):
+    min_lender_share: Dec = Field(ge=0, le=1)
+
+
+@check("credit.co_lending_share", params=CoLending)
+def co_lending_share(ctx: CheckContext, p: CoLending) -> None:
+    """In every co-lent loan the lender's own funding share is at least the minimum."""
+    credit = ctx.client(CreditClient)
+
+    @ctx.given(applicant=good_applicant(), amount=amounts("1000", "300000").map(money_str))
+    def prop(applicant: dict[str, Any], amount: str) -> None:
+        decision = credit.decide(_app(applicant, {"co_lending": True, "amount": amount}))
+        if not granted(decision):
+            return
+        if decision["lender_share"] is None or dec(decision["lender_share"]) < p.min_lender_share:
+            ctx.fail(f"lender share {decision['lender_share']} below {p.min_lender_share}", decision=decision)
+
+    prop()
+
+
+class Purposes(Params):
+    purposes: list[str] = Field(min_length=1)
+
+
+@check("credit.prohibited_purposes", params=Purposes)
+def prohibited_purposes(ctx: CheckContext, p: Purposes) -> None:
+    """An application for a prohibited purpose is always declined, however good the applicant."""
+    credit = ctx.client(CreditClient)
+
+    @ctx.given(applicant=good_applicant(), purpose=st.sampled_from(p.purposes))
+    def prop(applicant: dict[str, Any], purpose: str) -> None:
+        decision = credit.decide(_app(applicant, {"purpose": purpose}))
+        if decision["outcome"] != "declined":
+            ctx.fail(f"purpose {purpose!r} was not declined (outcome {decision['outcome']})", decision=decision)
+
+    prop()
+
+
+class HumanReview(Params):
+    amount_above: Dec = Field(description="Granting more than this needs a person")
+
+
+@check("credit.human_review", params=HumanReview)
+def human_review(ctx: CheckContext, p: HumanReview) -> None:
+    """An amount above the review threshold is never approved automatically."""
+    credit = ctx.client(CreditClient)
+    request = amounts(p.amount_above / 2, p.amount_above * 3, boundaries=(p.amount_above,)).map(money_str)
+
+    @ctx.given(applicant=good_applicant(), amount=request)
+    def prop(applicant: dict[str, Any], amount: str) -> None:
+        applicant = {**applicant, "annual_incomes": [money_str(p.amount_above * 9)] * 3}
+        decision = credit.decide(_app(applicant, {"amount": amount}))
+        auto_approved = decision["outcome"] == "approved" and decision["automatic"]
+        if auto_approved and dec(decision["amount"]) > p.amount_above:
+            ctx.fail(f"{decision['amount']} approved automatically (threshold {p.amount_above})", decision=decision)
+        if decision["outcome"] == "review" and decision["automatic"]:
+            ctx.fail("a decision sent to human review is marked automatic", decision=decision)
+
+    prop()
+
+
+def _app(applicant: dict[str, Any], loan: dict[str, Any]) -> dict[str, Any]:
+    base = {"amount": "20000.00", "term_months": 24, "repayment_type": "amortizing", "purpose": "agriculture",
+            "channel": "branch", "co_lending": False}
+    return {"application_id": "cert-1", "contract_date": "2025-06-30", "applicant": applicant,
+            "loan": {**base, **loan}}
+
+
+def _with(app: dict[str, Any], applicant: dict[str, Any], loan: dict[str, Any]) -> dict[str, Any]:
+    return {**app, "applicant": {**app["applicant"], **applicant}, "loan": {**app["loan"], **loan}}

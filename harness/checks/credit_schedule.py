@@ -1,0 +1,83 @@
+"""Credit decisioning: repayment schedules against numpy-financial, to the fen."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy_financial as npf
+from hypothesis import strategies as st
+from pydantic import Field
+
+from harness.checks.common import Dec, dec
+from harness.checks.context import CheckContext
+from harness.checks.registry import Params, check
+from harness.contracts.credit import CreditClient
+from harness.money import FEN
+from harness.strategies.money import amounts
+
+
+class ScheduleAccuracy(Params):
+    max_apr: Dec = Field(Decimal("0.24"), gt=0, le=1)
+    max_principal: Dec = Decimal("500000")
+    max_term_months: int = Field(60, ge=1)
+    apr_tolerance: Dec = Field(Decimal("0.0005"), description="Implied APR vs disclosed APR")
+
+
+def expected_schedule(principal: Decimal, apr: Decimal, n: int, kind: str) -> list[dict[str, Decimal]]:
+    """The contract's convention, with the level payment from ``numpy_financial.pmt`` (Decimal inputs)."""
+    r = apr / 12
+    payment = -Decimal(str(npf.pmt(r, n, principal))) if r else principal / n
+    payment = payment.quantize(FEN, rounding=ROUND_HALF_UP)
+    rows, balance = [], principal
+    for k in range(1, n + 1):
+        interest = (balance * r).quantize(FEN, rounding=ROUND_HALF_UP)
+        part = (principal if k == n else Decimal(0)) if kind == "bullet" else (
+            balance if k == n else payment - interest)
+        balance -= part
+        rows.append({"payment": part + interest, "principal": part, "interest": interest, "balance": balance})
+    return rows
+
+
+def implied_apr(principal: Decimal, payments: list[Decimal]) -> Decimal:
+    """Annualised internal rate of the cash flows (a rate, not money: float arithmetic is fine here)."""
+    irr = npf.irr([-float(principal), *[float(x) for x in payments]])
+    return Decimal(str(round(float(irr) * 12, 6)))
+
+
+@check("credit.schedule_accuracy", params=ScheduleAccuracy)
+def schedule_accuracy(ctx: CheckContext, p: ScheduleAccuracy) -> None:
+    """Every instalment matches numpy-financial to the fen and the cash flows imply the disclosed APR."""
+    credit = ctx.client(CreditClient)
+    rates = st.decimals(min_value=Decimal("0.0001"), max_value=p.max_apr, places=4)
+
+    @ctx.given(principal=amounts("1000", p.max_principal), apr=rates, term=st.integers(1, p.max_term_months),
+               kind=st.sampled_from(["amortizing", "bullet"]))
+    def prop(principal: Decimal, apr: Decimal, term: int, kind: str) -> None:
+        got = credit.schedule({"principal": str(principal), "apr": str(apr), "term_months": term,
+                               "repayment_type": kind, "start_date": date(2025, 1, 31).isoformat()})
+        rows = got["instalments"]
+        if len(rows) != term:
+            ctx.fail(f"{len(rows)} instalments for a {term}-month loan", schedule=got)
+        for k, (row, want) in enumerate(zip(rows, expected_schedule(principal, apr, term, kind), strict=True), 1):
+            wrong = {f: (row[f], str(v)) for f, v in want.items() if dec(row[f]) != v}
+            if wrong:
+                ctx.fail(f"instalment {k} differs from numpy-financial: "
+                         + ", ".join(f"{f} {a} ≠ {b}" for f, (a, b) in wrong.items()), instalment=row)
+        total = sum((dec(r["interest"]) for r in rows), Decimal(0))
+        if dec(got["total_interest"]) != total:
+            ctx.fail(f"total interest {got['total_interest']} ≠ sum of instalments {total}", schedule=got)
+        _check_apr(ctx, principal, apr, kind, rows, p.apr_tolerance)
+
+    prop()
+
+
+def _check_apr(ctx: CheckContext, principal: Decimal, apr: Decimal, kind: str, rows: list[dict[str, Any]],
+               tolerance: Decimal) -> None:
+    payments = [dec(r["payment"]) for r in rows]
+    if kind == "amortizing" and len(rows) > 1 and principal >= 10000:
+        implied = implied_apr(principal, payments)
+        if abs(implied - apr) > tolerance:
+            ctx.fail(f"cash flows imply APR {implied}, disclosed {apr} (tolerance {tolerance})",
+                     payments=[str(x) for x in payments])

@@ -1,0 +1,107 @@
+"""The check registry (cf. Schemathesis ``core/registries.py``).
+
+``@check("credit.apr_cap", params=AprCapParams)`` registers a function ``fn(ctx, params)``. The params
+model (pydantic, unknown keys forbidden) is filled from the requirement's ``parameters`` in the profile,
+so every figure lives in the profile, never in the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from harness._yaml import did_you_mean
+from harness.errors import IncorrectUsage, ProfileError
+
+if TYPE_CHECKING:
+    from harness.checks.context import CheckContext
+    from harness.profiles import Profile, Requirement
+
+
+class Params(BaseModel):
+    """Base for check parameters: unknown keys are rejected with the list of valid ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=Params)
+CheckFunc = Callable[["CheckContext", Any], None]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    func: CheckFunc
+    params_model: type[Params]
+    description: str
+
+    @property
+    def capability(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(name: str, *, params: type[Params] = Params) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check under ``capability.name``; a duplicate name is a usage error."""
+
+    def register(func: CheckFunc) -> CheckFunc:
+        if name in _REGISTRY:
+            raise IncorrectUsage(f"check {name!r} is registered twice ({_REGISTRY[name].func.__module__})")
+        doc = (func.__doc__ or "").strip().splitlines()
+        _REGISTRY[name] = CheckSpec(name, func, params, doc[0] if doc else "")
+        return func
+
+    return register
+
+
+def registered() -> dict[str, CheckSpec]:
+    _load_builtin_checks()
+    return dict(_REGISTRY)
+
+
+def get_check(name: str) -> CheckSpec:
+    _load_builtin_checks()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise IncorrectUsage(f"no check named {name!r}{did_you_mean(name, _REGISTRY)}") from None
+
+
+def build_params(req: Requirement) -> Params:
+    """Validate a requirement's parameters against its check; errors name the profile file and field."""
+    where = f"{req.defined_in or 'profile'}: requirement {req.id}"
+    _load_builtin_checks()
+    spec = _REGISTRY.get(req.check)
+    if spec is None:
+        raise ProfileError(
+            f"{where}: check: no check named {req.check!r}{did_you_mean(req.check, _REGISTRY)}"
+        )
+    if spec.capability != req.capability:
+        raise ProfileError(f"{where}: capability: check {req.check} belongs to {spec.capability!r}, "
+                           f"not {req.capability!r}; fix the capability")
+    try:
+        return spec.params_model.model_validate(req.parameters)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        valid = ", ".join(spec.params_model.model_fields)
+        if err["type"] == "extra_forbid" or err["type"] == "extra_forbidden":
+            raise ProfileError(f"{where}: parameters.{field}: unknown parameter for {req.check} "
+                               f"(valid: {valid}){did_you_mean(field, spec.params_model.model_fields)}") from None
+        if err["type"] == "missing":
+            raise ProfileError(f"{where}: parameters.{field}: required by {req.check}; add it") from None
+        raise ProfileError(f"{where}: parameters.{field}: {err['msg']} (got {err.get('input')!r})") from None
+
+
+def validate_profile(profile: Profile) -> dict[str, Params]:
+    """Check every requirement of a profile against the registry; returns params by requirement ID."""
+    return {req.id: build_params(req) for req in profile.requirements}
+
+
+def _load_builtin_checks() -> None:
+    import harness.checks  # noqa: F401  (registers the built-in check modules)

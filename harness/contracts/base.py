@@ -1,0 +1,184 @@
+"""Contract documents and the client every check uses.
+
+:class:`Contract` reads one OpenAPI 3.1 document and validates bodies against its schemas (JSON Schema
+2020-12). :class:`ContractClient` sends requests over whatever transport the runner gave and turns
+every way a product can misbehave (timeout, dead connection, 5xx, non-JSON, a body that breaks the
+schema, a valid request refused) into a :class:`ProductError` / :class:`CertificationFailure` that
+carries the exchange as evidence. It never lets a product crash the harness.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import httpx
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from harness.errors import CertificationFailure, ContractError, ProductError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass
+class Exchange:
+    """One request/response pair, kept as evidence."""
+
+    method: str
+    path: str
+    request: Any
+    status: int | None
+    response: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    responses: dict[str, str]  # status code ("200", "4XX") → schema $ref URI
+
+
+class Contract:
+    """An OpenAPI document with a validator per schema."""
+
+    def __init__(self, name: str, document: dict[str, Any]) -> None:
+        self.name = name
+        self.document = document
+        self.uri = f"urn:sandbox:contract:{name}"
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry: Registry = Registry().with_resource(self.uri, resource)
+        self.operations = self._index_operations()
+
+    @property
+    def version(self) -> str:
+        return str(self.document["info"]["version"])
+
+    def _index_operations(self) -> dict[str, Operation]:
+        ops: dict[str, Operation] = {}
+        for path, item in self.document.get("paths", {}).items():
+            for method, op in item.items():
+                responses = {}
+                for status, resp in op.get("responses", {}).items():
+                    for media in resp.get("content", {}).values():
+                        ref = media.get("schema", {}).get("$ref")
+                        if ref:
+                            responses[str(status)] = ref
+                ops[op["operationId"]] = Operation(op["operationId"], method.upper(), path, responses)
+        return ops
+
+    def validator(self, ref: str) -> Draft202012Validator:
+        return Draft202012Validator({"$ref": f"{self.uri}{ref}"}, registry=self._registry)
+
+    def schema_errors(self, ref: str, body: Any) -> list[str]:
+        errors = sorted(self.validator(ref).iter_errors(body), key=lambda e: list(e.absolute_path))
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors[:5]]
+
+    def schema(self, name: str) -> dict[str, Any]:
+        return dict(self.document["components"]["schemas"][name])
+
+
+@cache
+def load_contract(name: str) -> Contract:
+    """Load ``harness/contracts/<name>.yaml`` shipped with the package."""
+    try:
+        text = resources.files("harness.contracts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContractError(f"no contract document {name}.yaml in harness/contracts") from None
+    return Contract(name, yaml.safe_load(text))
+
+
+def to_json(obj: Any) -> Any:
+    """JSON-ready copy: Decimal → str (money never travels as a float)."""
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_json(v) for v in obj]
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+class ContractClient:
+    """Sends contract operations and checks what comes back."""
+
+    contract_name = ""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self.contract = load_contract(self.contract_name)
+        self.last: Exchange | None = None
+
+    def call(self, operation_id: str, body: Any = None, **path_params: Any) -> Any:
+        """Send a valid request; return the 2xx JSON body, schema-checked. Anything else is a failure."""
+        op = self.contract.operations[operation_id]
+        response, exchange = self.send(op.method, op.path.format(**path_params), body)
+        status = response.status_code
+        if status >= 300:
+            raise CertificationFailure(
+                f"{op.method} {op.path} refused a valid request with {status}: {_short(exchange.response)}",
+                evidence={"exchange": exchange.as_dict()},
+            )
+        self.check_response(op, status, exchange)
+        return exchange.response
+
+    def check_response(self, op: Operation, status: int, exchange: Exchange) -> None:
+        ref = op.responses.get(str(status)) or op.responses.get(f"{str(status)[0]}XX")
+        if ref is None:
+            raise CertificationFailure(
+                f"{op.method} {op.path} answered {status}, which the contract does not allow",
+                evidence={"exchange": exchange.as_dict()},
+            )
+        errors = self.contract.schema_errors(ref, exchange.response)
+        if errors:
+            raise CertificationFailure(
+                f"{op.method} {op.path} answered a body that breaks the contract: {'; '.join(errors)}",
+                evidence={"exchange": exchange.as_dict()},
+            )
+
+    def send(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
+             ) -> tuple[httpx.Response, Exchange]:
+        """Low level: one request; transport trouble, 5xx and non-JSON become ProductError."""
+        payload = to_json(body)
+        exchange = Exchange(method, path, payload if raw is None else raw.decode("utf-8", "replace"), None, None)
+        try:
+            if raw is not None:
+                response = self.http.request(method, path, content=raw,
+                                             headers={"content-type": "application/json"})
+            else:
+                response = self.http.request(method, path, json=payload)
+        except httpx.TimeoutException as exc:
+            raise ProductError(f"{method} {path}: the product did not answer ({exc})",
+                               evidence={"exchange": exchange.as_dict()}) from None
+        except httpx.TransportError as exc:
+            raise ProductError(f"{method} {path}: connection to the product failed ({type(exc).__name__}: {exc})",
+                               evidence={"exchange": exchange.as_dict()}) from None
+        exchange.status = response.status_code
+        exchange.response = response.text[:4000]
+        self.last = exchange
+        if response.status_code >= 500:
+            raise ProductError(f"{method} {path} answered {response.status_code}: {_short(response.text)}",
+                               evidence={"exchange": exchange.as_dict()})
+        try:
+            exchange.response = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ProductError(f"{method} {path} answered {response.status_code} with a body that is not JSON: "
+                               f"{_short(response.text)}", evidence={"exchange": exchange.as_dict()}) from None
+        return response, exchange
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,268 @@
+"""Sandbox profiles: YAML data → validated, ``extends``-resolved :class:`Profile` with a digest.
+
+A profile file may ``extends`` another (looked up next to it); the child inherits every requirement,
+may ``overrides`` a parent requirement's level, severity, waivability, budget or parameters (parameters
+are merged key by key), may ``remove`` parent requirements, and adds its own. Budgets and protected
+attributes are inherited unless set. The digest is the SHA-256 of the resolved profile's canonical JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness._yaml import describe_validation_error, did_you_mean, load_mapping
+from harness.errors import ProfileError
+
+Level = Literal["MUST", "SHOULD"]
+Severity = Literal["blocker", "critical", "normal", "minor", "trivial"]
+REQUIREMENT_ID = r"^[A-Z]{2,4}-[A-Z0-9]+-\d{3}$"
+PROFILE_ID = r"^[a-z][a-z0-9-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a requirement comes from, and whether its figures are settled."""
+
+    regulation: str = Field(description="Title of the regulation or standard")
+    number: str = Field(description="Its official number, e.g. 'Fa Shi [2020] No. 6'")
+    article: str = Field(description="Article or clause, e.g. 'Art. 26'")
+    date: date
+    status: Literal["confirmed", "draft"] = Field(
+        description="'confirmed': figures from a rule in force; 'draft': from a draft or unverified"
+    )
+    url: str | None = None
+    note: str | None = None
+
+
+class Budget(_Strict):
+    """The Hypothesis budget of a profile (becomes a registered Hypothesis settings profile)."""
+
+    max_examples: int = Field(100, ge=1, le=100_000)
+    derandomize: bool = True
+    seed: int = Field(20201, ge=0)
+    deadline_ms: int | None = Field(None, ge=1)
+    request_timeout_s: float = Field(5.0, gt=0, le=600)
+
+
+class BudgetPatch(_Strict):
+    max_examples: int | None = Field(None, ge=1, le=100_000)
+    derandomize: bool | None = None
+    seed: int | None = Field(None, ge=0)
+    deadline_ms: int | None = Field(None, ge=1)
+    request_timeout_s: float | None = Field(None, gt=0, le=600)
+
+
+class CertificatePolicy(_Strict):
+    validity_years: int = Field(3, ge=1, le=10)
+
+
+class ContainerLimits(_Strict):
+    """Resource limits for the product container (used by the docker runner)."""
+
+    memory_mb: int = Field(512, ge=32)
+    cpus: float = Field(1.0, gt=0)
+    pids: int = Field(128, ge=8)
+
+
+class Requirement(_Strict):
+    id: str = Field(pattern=REQUIREMENT_ID, description="Stable ID, e.g. CQ-CREDIT-004")
+    title: str
+    level: Level
+    capability: str = Field(pattern=r"^[a-z][a-z_]*$")
+    check: str = Field(pattern=r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$", description="Registered check name")
+    severity: Severity = "normal"
+    waivable: bool = False
+    max_examples: int | None = Field(None, ge=1, le=100_000)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    source: Source
+    defined_in: str = Field("", exclude=True, description="(set by the loader) file that defined it")
+
+
+class RequirementOverride(_Strict):
+    title: str | None = None
+    level: Level | None = None
+    severity: Severity | None = None
+    waivable: bool | None = None
+    max_examples: int | None = Field(None, ge=1, le=100_000)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    source: Source | None = None
+
+
+class ProfileFile(_Strict):
+    """One profile file as written (JSON Schema exported for editors)."""
+
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=PROFILE_ID)
+    version: str
+    title: str
+    region: str
+    extends: str | None = None
+    description: str = ""
+    focus: list[str] = Field(default_factory=list)
+    hypothesis: BudgetPatch = Field(default_factory=BudgetPatch)
+    protected_attributes: list[str] | None = None
+    certificate: CertificatePolicy | None = None
+    container_limits: ContainerLimits | None = None
+    overrides: dict[str, RequirementOverride] = Field(default_factory=dict)
+    remove: list[str] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
+
+
+class Profile(_Strict):
+    """A resolved profile: what a certification run is measured against."""
+
+    id: str
+    version: str
+    title: str
+    region: str
+    lineage: list[str]
+    description: str
+    focus: list[str]
+    hypothesis: Budget
+    protected_attributes: list[str]
+    certificate: CertificatePolicy
+    container_limits: ContainerLimits
+    requirements: list[Requirement]
+    path: str = Field("", exclude=True)
+
+    @property
+    def digest(self) -> str:
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    def requirement(self, req_id: str) -> Requirement:
+        for req in self.requirements:
+            if req.id == req_id:
+                return req
+        raise KeyError(req_id)
+
+
+def profiles_dir() -> Path:
+    """Where named profiles live: $SANDBOX_PROFILES_DIR, ./sandbox_profiles, or next to the package."""
+    env = os.environ.get("SANDBOX_PROFILES_DIR")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "sandbox_profiles"
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "sandbox_profiles"
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.stem for p in profiles_dir().glob("*.yaml"))
+
+
+def resolve_profile_path(name_or_path: str) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or os.sep in name_or_path:
+        if not candidate.is_file():
+            raise ProfileError(f"{candidate}: profile file not found; check the path")
+        return candidate
+    path = profiles_dir() / f"{name_or_path}.yaml"
+    if not path.is_file():
+        names = available_profiles()
+        raise ProfileError(
+            f"{path}: no profile named {name_or_path!r}{did_you_mean(name_or_path, names)} "
+            f"(available: {', '.join(names) or 'none'})"
+        )
+    return path
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """Load, validate and resolve a profile by name (``chongqing``) or path."""
+    path = resolve_profile_path(name_or_path)
+    return _resolve(path, seen=())
+
+
+def _read_file(path: Path) -> ProfileFile:
+    data = load_mapping(path, ProfileError, "profile")
+    try:
+        parsed = ProfileFile.model_validate(data)
+    except ValidationError as exc:
+        raise ProfileError(describe_validation_error(path, exc, data)) from None
+    reqs = [r.model_copy(update={"defined_in": str(path)}) for r in parsed.requirements]
+    return parsed.model_copy(update={"requirements": reqs})
+
+
+def _resolve(path: Path, seen: tuple[str, ...]) -> Profile:
+    if str(path.resolve()) in seen:
+        raise ProfileError(f"{path}: extends: circular chain {' -> '.join(seen)}; break the cycle")
+    own = _read_file(path)
+    if own.extends is None:
+        parent = Profile(
+            id="", version="", title="", region="", lineage=[], description="", focus=[],
+            hypothesis=Budget(), protected_attributes=[], certificate=CertificatePolicy(),
+            container_limits=ContainerLimits(), requirements=[],
+        )
+    else:
+        parent_path = path.parent / f"{own.extends}.yaml"
+        if not parent_path.is_file():
+            names = sorted(p.stem for p in path.parent.glob("*.yaml"))
+            raise ProfileError(
+                f"{path}: extends: no profile {own.extends!r} next to it{did_you_mean(own.extends, names)}"
+            )
+        parent = _resolve(parent_path, (*seen, str(path.resolve())))
+    return _merge(path, parent, own)
+
+
+def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
+    by_id = {r.id: r for r in parent.requirements}
+    for req_id in own.remove:
+        if req_id not in by_id:
+            raise ProfileError(f"{path}: remove: {req_id!r} is not inherited{did_you_mean(req_id, by_id)}")
+        del by_id[req_id]
+    for req_id, patch in own.overrides.items():
+        if req_id not in by_id:
+            raise ProfileError(
+                f"{path}: overrides.{req_id}: no inherited requirement with this ID{did_you_mean(req_id, by_id)}"
+            )
+        base = by_id[req_id]
+        changes: dict[str, Any] = {
+            name: getattr(patch, name) for name in type(patch).model_fields
+            if name != "parameters" and getattr(patch, name) is not None
+        }
+        changes["parameters"] = {**base.parameters, **patch.parameters}
+        changes["defined_in"] = str(path)
+        by_id[req_id] = base.model_copy(update=changes)
+    for req in own.requirements:
+        if req.id in by_id:
+            raise ProfileError(
+                f"{path}: requirements: {req.id} is already inherited; change it under 'overrides' instead"
+            )
+        by_id[req.id] = req
+    budget = parent.hypothesis.model_copy(update=own.hypothesis.model_dump(exclude_none=True))
+    return Profile(
+        id=own.id,
+        version=own.version,
+        title=own.title,
+        region=own.region,
+        lineage=[*parent.lineage, own.id],
+        description=own.description or parent.description,
+        focus=own.focus or parent.focus,
+        hypothesis=budget,
+        protected_attributes=(
+            own.protected_attributes if own.protected_attributes is not None else parent.protected_attributes
+        ),
+        certificate=own.certificate or parent.certificate,
+        container_limits=own.container_limits or parent.container_limits,
+        requirements=list(by_id.values()),
+        path=str(path),
+    )
+
+
+def export_json_schema() -> dict[str, Any]:
+    """JSON Schema of a profile file, for editors (written to sandbox_profiles/profile.schema.json)."""
+    schema = ProfileFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Sandbox profile"
+    return schema

@@ -1,0 +1,1 @@
+"""Reporting: console (rich), Allure labels and attachments, verdict.json."""

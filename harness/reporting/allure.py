@@ -1,0 +1,49 @@
+"""Allure as a mapping layer (cf. Schemathesis ``reporting/allure.py``).
+
+region → epic, capability → feature, requirement → story, severity mapped, the regulation as a link,
+the seed as a parameter (excluded from the history ID so history survives a new seed), and the
+counterexample and evidence attached as JSON. Calls are no-ops when Allure is not collecting.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import allure
+from allure_commons.types import AttachmentType, LinkType
+
+from harness.profiles import Profile, Requirement
+
+
+def label(profile: Profile, req: Requirement, seed: int) -> None:
+    allure.dynamic.epic(f"{profile.region} ({profile.id} {profile.version})")
+    allure.dynamic.feature(req.capability)
+    allure.dynamic.story(f"{req.id} {req.title}")
+    allure.dynamic.title(f"{req.id} [{req.level}] {req.title}")
+    allure.dynamic.severity(req.severity)
+    allure.dynamic.tag(req.level)
+    allure.dynamic.label("requirement", req.id)
+    allure.dynamic.parameter("seed", str(seed), excluded=True)
+    src = req.source
+    allure.dynamic.description(
+        f"Check `{req.check}`. Source: {src.regulation}, {src.number}, {src.article} ({src.date}, "
+        f"{src.status}).{(' ' + src.note) if src.note else ''}"
+    )
+    if src.url:
+        allure.dynamic.link(src.url, link_type=LinkType.LINK, name=f"{src.number} {src.article}")
+
+
+def attach_json(name: str, data: Any) -> None:
+    allure.attach(json.dumps(data, indent=2, ensure_ascii=False, default=str), name=name,
+                  attachment_type=AttachmentType.JSON)
+
+
+def attach_evidence(evidence: dict[str, Any]) -> None:
+    for name, data in evidence.items():
+        if isinstance(data, bytes):
+            allure.attach(data, name=name, attachment_type=AttachmentType.PNG)
+        elif isinstance(data, str):
+            allure.attach(data, name=name, attachment_type=AttachmentType.TEXT)
+        else:
+            attach_json(name, data)

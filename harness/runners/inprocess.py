@@ -1,0 +1,113 @@
+"""In-process runner: imports the product's WSGI app and calls it without sockets.
+
+Requests run on daemon worker threads so that a product that hangs is reported as a timeout (a failed
+requirement) instead of hanging the harness; an exception inside the app becomes a 500.
+"""
+
+from __future__ import annotations
+
+import importlib
+import queue
+import sys
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from harness.errors import ProductStartError, RunnerError
+from harness.runners.base import Runner
+
+if TYPE_CHECKING:
+    from harness.manifests import Manifest
+    from harness.profiles import Profile
+
+_Job = tuple[httpx.Request, "Future[httpx.Response]"]
+
+
+class TimeoutTransport(httpx.BaseTransport):
+    """Runs an inner transport on daemon threads and gives up after ``timeout`` seconds."""
+
+    def __init__(self, inner: httpx.BaseTransport, timeout: float, workers: int = 4) -> None:
+        self._inner = inner
+        self._timeout = timeout
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        for _ in range(workers):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        threading.Thread(target=self._work, daemon=True, name="sandbox-product").start()
+
+    def _work(self) -> None:
+        while True:
+            request, future = self._jobs.get()
+            try:
+                response = self._inner.handle_request(request)
+                body = response.read()
+                future.set_result(httpx.Response(response.status_code, headers=response.headers, content=body))
+            except BaseException as exc:  # delivered to the caller, which classifies it
+                future.set_exception(exc)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        future: Future[httpx.Response] = Future()
+        self._jobs.put((request, future))
+        try:
+            return future.result(timeout=self._timeout)
+        except TimeoutError:
+            self._spawn()  # the stuck worker is abandoned; keep capacity for the next request
+            raise httpx.ReadTimeout(f"no answer within {self._timeout:g} s", request=request) from None
+
+
+class InProcessRunner(Runner):
+    name = "inprocess"
+
+    def __init__(self) -> None:
+        self._app: Any = None
+        self._timeout = 5.0
+        self._added_paths: list[str] = []
+        self._modules_before: set[str] = set()
+
+    def start(self, manifest: Manifest, profile: Profile) -> None:
+        if manifest.inprocess is None:
+            raise RunnerError(
+                f"{manifest.root / 'product.yaml'}: inprocess: this product declares no in-process app; "
+                "run it with --runner docker"
+            )
+        self._timeout = profile.hypothesis.request_timeout_s
+        self._modules_before = set(sys.modules)
+        for path in reversed(manifest.source_paths()):
+            sys.path.insert(0, str(path))
+            self._added_paths.append(str(path))
+        module_name, _, factory_name = manifest.inprocess.app.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+            factory = getattr(module, factory_name)
+            self._app = factory()
+        except Exception as exc:
+            self.stop()
+            raise ProductStartError(
+                f"product failed to start in-process ({manifest.inprocess.app}): {type(exc).__name__}: {exc}"
+            ) from exc
+
+    def transport(self) -> httpx.BaseTransport:
+        if self._app is None:
+            raise RunnerError("in-process runner: transport() called before start()")
+        inner = httpx.WSGITransport(app=self._app, raise_app_exceptions=False)
+        return TimeoutTransport(inner, self._timeout)
+
+    def stop(self) -> None:
+        """Forget the app and unload the product's modules, so the next product starts clean."""
+        self._app = None
+        for path in self._added_paths:
+            if path in sys.path:
+                sys.path.remove(path)
+        prefixes = tuple(self._added_paths)
+        for name in set(sys.modules) - self._modules_before:
+            file = getattr(sys.modules.get(name), "__file__", None) or ""
+            if prefixes and file.startswith(prefixes):
+                del sys.modules[name]
+        self._added_paths = []
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "request_timeout_s": self._timeout}

@@ -1,0 +1,1 @@
+"""Hypothesis strategies for the data products receive (applicants, loans, amounts …)."""

@@ -1,0 +1,132 @@
+"""Strategies and populations for credit applications (contract ``credit`` v1).
+
+Regions are Chongqing county codes (GB/T 2260). The four ethnic autonomous counties (Shizhu, Xiushan,
+Youyang, Pengshui) matter for fairness: a product penalising them penalises Tujia and Miao applicants.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from harness.strategies.money import amounts
+
+AUTONOMOUS_COUNTIES = ("500240", "500241", "500242", "500243")
+OTHER_COUNTIES = ("500101", "500102", "500110", "500115", "500228", "500229", "500230", "500231", "500233",
+                  "500235", "500236", "500237", "500238")
+PERMITTED_PURPOSES = ("consumption", "agriculture", "business_operation", "education", "medical")
+PROTECTED_VALUES: dict[str, tuple[str, ...]] = {
+    "gender": ("female", "male"),
+    "ethnicity": ("han", "tujia", "miao", "other_minority"),
+    "marital_status": ("single", "married", "divorced", "widowed"),
+}
+
+
+def money_str(x: Decimal) -> str:
+    return str(x.quantize(Decimal("0.01")))
+
+
+def incomes(lo: str = "0", hi: str = "2000000") -> st.SearchStrategy[list[str]]:
+    typical = amounts("5000", "250000")
+    wide = amounts(lo, hi)
+    return st.lists(st.one_of(typical, wide), min_size=3, max_size=3).map(lambda xs: [money_str(x) for x in xs])
+
+
+@st.composite
+def applicants(draw: st.DrawFn, **fixed: Any) -> dict[str, Any]:
+    applicant = {
+        "age": draw(st.integers(18, 75)),
+        "gender": draw(st.sampled_from(PROTECTED_VALUES["gender"])),
+        "ethnicity": draw(st.sampled_from(PROTECTED_VALUES["ethnicity"])),
+        "marital_status": draw(st.sampled_from(PROTECTED_VALUES["marital_status"])),
+        "region_code": draw(st.sampled_from(AUTONOMOUS_COUNTIES + OTHER_COUNTIES)),
+        "occupation": draw(st.sampled_from(("farmer", "individual_business", "employee", "self_employed"))),
+        "annual_incomes": draw(incomes()),
+        "employment_years": draw(st.integers(0, 40)),
+        "credit_history_months": draw(st.integers(0, 240)),
+        "delinquencies_24m": draw(st.integers(0, 6)),
+        "existing_balance": money_str(draw(st.one_of(st.just(Decimal(0)), amounts("0", "300000")))),
+        "monthly_debt_payments": money_str(draw(st.one_of(st.just(Decimal(0)), amounts("0", "20000")))),
+    }
+    applicant.update(fixed)
+    return applicant
+
+
+@st.composite
+def loans(draw: st.DrawFn, **fixed: Any) -> dict[str, Any]:
+    loan = {
+        "amount": money_str(draw(amounts("1000", "500000"))),
+        "term_months": draw(st.integers(1, 60)),
+        "repayment_type": draw(st.sampled_from(("amortizing", "bullet"))),
+        "purpose": draw(st.sampled_from(PERMITTED_PURPOSES)),
+        "channel": draw(st.sampled_from(("internet", "branch"))),
+        "co_lending": draw(st.booleans()),
+    }
+    loan.update(fixed)
+    return loan
+
+
+def contract_dates(start: date = date(2020, 1, 1), end: date = date(2026, 10, 31)) -> st.SearchStrategy[date]:
+    return st.dates(min_value=start, max_value=end)
+
+
+@st.composite
+def applications(draw: st.DrawFn, applicant: dict[str, Any] | None = None, loan: dict[str, Any] | None = None,
+                 dates: st.SearchStrategy[date] | None = None) -> dict[str, Any]:
+    """A schema-valid application; ``applicant``/``loan`` pin fields, ``dates`` narrows the contract date."""
+    return {
+        "application_id": f"app-{draw(st.integers(0, 10**9))}",
+        "contract_date": draw(dates if dates is not None else contract_dates()).isoformat(),
+        "applicant": draw(applicants(**(applicant or {}))),
+        "loan": draw(loans(**(loan or {}))),
+    }
+
+
+def good_applicant(**fixed: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """Applicants a prudent lender would usually approve (so policy rules, not risk, decide)."""
+    return applicants().map(_make_creditworthy).map(lambda a: {**a, **fixed})
+
+
+def _make_creditworthy(a: dict[str, Any]) -> dict[str, Any]:
+    return {**a, "delinquencies_24m": 0, "employment_years": max(a["employment_years"], 8),
+            "credit_history_months": max(a["credit_history_months"], 120), "monthly_debt_payments": "0.00",
+            "existing_balance": "0.00", "age": min(max(a["age"], 30), 50),
+            "annual_incomes": [money_str(max(Decimal(x), Decimal("120000"))) for x in a["annual_incomes"]]}
+
+
+def population(seed: int, size: int) -> list[dict[str, Any]]:
+    """A seeded synthetic applicant population in which minorities mostly live in autonomous counties
+    (as in Chongqing), while creditworthiness is independent of every protected attribute."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(size):
+        ethnicity = str(rng.choice(PROTECTED_VALUES["ethnicity"], p=[0.6, 0.2, 0.12, 0.08]))
+        counties = AUTONOMOUS_COUNTIES if (ethnicity != "han") == (rng.random() < 0.85) else OTHER_COUNTIES
+        base = float(rng.lognormal(mean=11.0, sigma=0.6))  # ~60k CNY median; converted to Decimal below
+        yearly = [Decimal(str(round(base * float(rng.uniform(0.85, 1.15)), 2))) for _ in range(3)]
+        out.append({
+            "application_id": f"pop-{seed}-{i}",
+            "contract_date": "2025-06-30",
+            "applicant": {
+                "age": int(rng.integers(20, 65)),
+                "gender": str(rng.choice(PROTECTED_VALUES["gender"])),
+                "ethnicity": ethnicity,
+                "marital_status": str(rng.choice(PROTECTED_VALUES["marital_status"])),
+                "region_code": str(rng.choice(counties)),
+                "occupation": str(rng.choice(["farmer", "individual_business", "employee", "self_employed"])),
+                "annual_incomes": [money_str(y) for y in yearly],
+                "employment_years": int(rng.integers(0, 25)),
+                "credit_history_months": int(rng.integers(0, 180)),
+                "delinquencies_24m": int(rng.poisson(0.5)),
+                "existing_balance": "0.00",
+                "monthly_debt_payments": money_str(Decimal(int(rng.integers(0, 3000)))),
+            },
+            "loan": {"amount": money_str(Decimal(int(rng.integers(5, 60)) * 1000)), "term_months": 24,
+                     "repayment_type": "amortizing", "purpose": "agriculture", "channel": "branch",
+                     "co_lending": False},
+        })
+    return out

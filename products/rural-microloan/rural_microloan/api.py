@@ -1,0 +1,67 @@
+"""WSGI application serving the credit contract v1 (stdlib only, so it runs anywhere)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rural_microloan import __version__, validation
+from rural_microloan.engine import CreditEngine, reason_code_list
+
+StartResponse = Callable[..., Any]
+Handler = Callable[[Any], tuple[int, Any]]
+
+
+def _problem(status: int, title: str, detail: str) -> tuple[int, dict[str, Any]]:
+    return status, {"type": "about:blank", "title": title, "status": status, "detail": detail}
+
+
+class CreditApp:
+    """Routes contract operations to an engine; subclasses may swap the engine."""
+
+    product = "rural-microloan"
+
+    def __init__(self, engine: CreditEngine | None = None) -> None:
+        self.engine = engine or CreditEngine()
+        self.routes: dict[tuple[str, str], Handler] = {
+            ("GET", "/v1/health"): lambda _: (200, {"status": "ok", "product": self.product, "version": __version__}),
+            ("GET", "/v1/reason-codes"): lambda _: (200, {"codes": reason_code_list()}),
+            ("POST", "/v1/decisions"): self.decide,
+            ("POST", "/v1/schedules"): self.schedule,
+        }
+
+    def decide(self, body: Any) -> tuple[int, Any]:
+        return 200, self.engine.decide(validation.application(body))
+
+    def schedule(self, body: Any) -> tuple[int, Any]:
+        return 200, self.engine.schedule(validation.schedule_request(body))
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        status, payload = self.dispatch(environ)
+        body = json.dumps(payload).encode()
+        ctype = "application/problem+json" if status >= 400 else "application/json"
+        start_response(f"{status} {'OK' if status < 400 else 'Error'}",
+                       [("Content-Type", ctype), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def dispatch(self, environ: dict[str, Any]) -> tuple[int, Any]:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        handler = self.routes.get((method, path))
+        if handler is None:
+            return _problem(404, "Not Found", f"no operation {method} {path}")
+        body = None
+        if method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                body = json.loads(environ["wsgi.input"].read(length) or b"null")
+            except (ValueError, UnicodeDecodeError):
+                return _problem(400, "Bad Request", "body is not JSON")
+        try:
+            return handler(body)
+        except validation.Invalid as exc:
+            return _problem(422, "Unprocessable Content", str(exc))
+
+
+def create_app() -> CreditApp:
+    return CreditApp()
