@@ -107,6 +107,7 @@ class ProfileFile(_Strict):
     title: str
     region: str
     extends: str | None = None
+    includes: list[str] = Field(default_factory=list, description="Profiles whose requirements are added")
     description: str = ""
     focus: list[str] = Field(default_factory=list)
     hypothesis: BudgetPatch = Field(default_factory=BudgetPatch)
@@ -234,6 +235,14 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
         changes["parameters"] = {**base.parameters, **patch.parameters}
         changes["defined_in"] = str(path)
         by_id[req_id] = base.model_copy(update=changes)
+    for name in own.includes:
+        included = path.parent / f"{name}.yaml"
+        if not included.is_file():
+            raise ProfileError(f"{path}: includes: no profile {name!r} next to it; fix the name")
+        for req in _resolve(included, (str(path.resolve()),)).requirements:
+            if req.id in by_id and by_id[req.id] != req:
+                raise ProfileError(f"{path}: includes: {name} redefines {req.id} differently; keep one")
+            by_id[req.id] = req
     for req in own.requirements:
         if req.id in by_id:
             raise ProfileError(

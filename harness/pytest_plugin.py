@@ -101,6 +101,7 @@ class RequirementItem(pytest.Item):
         req = self.requirement
         allure_map.label(run.profile, req, run.seed)
         started = time.perf_counter()
+        log_offset = len(_safe_logs(run))
         try:
             ctx = run.context(req)
             spec = get_check(req.check)
@@ -119,6 +120,9 @@ class RequirementItem(pytest.Item):
             raise
         finally:
             self.duration = time.perf_counter() - started
+            log = _safe_logs(run)[log_offset:]
+            if log.strip():
+                self.evidence.setdefault("product log", log[-200_000:])
             allure_map.attach_evidence(self.evidence)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
@@ -132,6 +136,13 @@ class RequirementItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.requirement.id} {self.requirement.title}"
+
+
+def _safe_logs(run: CertificationRun) -> str:
+    try:
+        return run.runner.logs()
+    except Exception as exc:  # a log we cannot read must not turn a result into an error
+        return f"(product log unavailable: {exc})"
 
 
 @pytest.hookimpl(wrapper=True)

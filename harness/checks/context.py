@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
 import httpx
@@ -25,8 +26,11 @@ C = TypeVar("C", bound=ContractClient)
 
 
 class ProductControl(Protocol):
+    """Optional abilities of the runner; each raises NotApplicable (→ skipped) where unsupported."""
+
     def restart(self, *, kill: bool = True) -> float: ...
     def logs(self) -> str: ...
+    def data_dir(self) -> Path: ...
 
 
 def hypothesis_profile(profile: Profile) -> str:
@@ -96,6 +100,23 @@ class CheckContext:
             return run
 
         return decorate
+
+    def run_state_machine(self, machine: Callable[[], Any], **overrides: Any) -> None:
+        """Run a Hypothesis ``RuleBasedStateMachine`` (a model of what the product must hold) against the
+        product under the profile's budget and the run seed; a failure carries the shrunk sequence of
+        operations as its counterexample."""
+        from hypothesis.stateful import get_state_machine_test
+
+        test = get_state_machine_test(machine, settings=self.settings(**overrides))  # type: ignore[arg-type]
+        try:
+            hypothesis_seed(self.seed)(test)(machine)
+        except Flaky as exc:
+            raise _not_reproducible(exc) from None
+        except CertificationFailure as exc:
+            steps = [line for note in getattr(exc, "__notes__", []) for line in note.splitlines()]
+            if exc.counterexample is None and steps:
+                exc.counterexample = {"steps": steps}
+            raise
 
     def fail(self, message: str, *, counterexample: Any = None, **evidence: Any) -> NoReturn:
         raise CertificationFailure(message, counterexample=counterexample, evidence=to_json(evidence))

@@ -120,8 +120,9 @@ def microloan_balance(ctx: CheckContext, p: MicroloanBalance) -> None:
                    {"amount": money_str(room + offset), "term_months": 36, "repayment_type": "amortizing"})
         decision = credit.decide(app)
         if granted(decision) and Fraction(existing + dec(decision["amount"])) > limit:
+            exact = Decimal(limit.numerator) / limit.denominator
             ctx.fail(f"balance {existing} + granted {decision['amount']} exceeds "
-                     f"min({p.cap}, average income / {p.income_divisor}) = {Decimal(limit.numerator) / limit.denominator:.4f}", decision=decision)
+                     f"min({p.cap}, average income / {p.income_divisor}) = {exact:.4f}", decision=decision)
 
     prop()
 

@@ -7,6 +7,8 @@ so every figure lives in the profile, never in the check.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -103,5 +105,18 @@ def validate_profile(profile: Profile) -> dict[str, Params]:
     return {req.id: build_params(req) for req in profile.requirements}
 
 
+_LOADED = False
+_INFRASTRUCTURE = {"registry", "context", "common"}
+
+
 def _load_builtin_checks() -> None:
-    import harness.checks  # noqa: F401  (registers the built-in check modules)
+    """Import every check module of ``harness.checks`` once (each registers its checks)."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    import harness.checks as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name not in _INFRASTRUCTURE and not info.name.startswith("_"):
+            importlib.import_module(f"harness.checks.{info.name}")

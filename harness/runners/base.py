@@ -7,6 +7,7 @@ Three abstract methods (``start``, ``transport``, ``stop``); the optional ones h
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import NotApplicable
@@ -25,6 +26,7 @@ class Runner(ABC):
 
     def progress(self, message: str) -> None:
         """Report a step (build, start, ready); the session wires this to the console."""
+        return None
 
     @abstractmethod
     def start(self, manifest: Manifest, profile: Profile) -> None:
@@ -43,6 +45,10 @@ class Runner(ABC):
     def restart(self, *, kill: bool = True) -> float:
         """Kill (SIGKILL when ``kill``) and restart the product on the same data; return seconds until ready."""
         raise NotApplicable(f"the {self.name} runner cannot restart the product; use --runner docker")
+
+    def data_dir(self) -> Path:
+        """Host path of the product's data folder (``SANDBOX_DATA_DIR`` inside the product)."""
+        raise NotApplicable(f"the {self.name} runner exposes no product data folder")
 
     def logs(self) -> str:
         """The product's log output so far."""

@@ -7,10 +7,15 @@ requirement) instead of hanging the harness; an exception inside the app becomes
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import queue
+import shutil
 import sys
+import tempfile
 import threading
 from concurrent.futures import Future
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -59,11 +64,26 @@ class TimeoutTransport(httpx.BaseTransport):
             raise httpx.ReadTimeout(f"no answer within {self._timeout:g} s", request=request) from None
 
 
+class _LogCapture(logging.Handler):
+    """Keeps what the product logs through the standard ``logging`` module (its in-process log)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.lines) < 100_000:
+            self.lines.append(self.format(record))
+
+
 class InProcessRunner(Runner):
     name = "inprocess"
 
     def __init__(self) -> None:
+        self._log = _LogCapture()
         self._app: Any = None
+        self._data = ""
         self._timeout = 5.0
         self._added_paths: list[str] = []
         self._modules_before: set[str] = set()
@@ -75,11 +95,18 @@ class InProcessRunner(Runner):
                 "run it with --runner docker"
             )
         self._timeout = profile.hypothesis.request_timeout_s
+        root = logging.getLogger()
+        root.addHandler(self._log)
+        if root.level > logging.INFO or root.level == logging.NOTSET:
+            root.setLevel(logging.INFO)
         self._modules_before = set(sys.modules)
         for path in reversed(manifest.source_paths()):
             sys.path.insert(0, str(path))
             self._added_paths.append(str(path))
         module_name, _, factory_name = manifest.inprocess.app.partition(":")
+        self._data = tempfile.mkdtemp(prefix=f"sandbox-{manifest.id}-")
+        previous = os.environ.get("SANDBOX_DATA_DIR")
+        os.environ["SANDBOX_DATA_DIR"] = self._data
         try:
             module = importlib.import_module(module_name)
             factory = getattr(module, factory_name)
@@ -89,6 +116,11 @@ class InProcessRunner(Runner):
             raise ProductStartError(
                 f"product failed to start in-process ({manifest.inprocess.app}): {type(exc).__name__}: {exc}"
             ) from exc
+        finally:
+            if previous is None:
+                os.environ.pop("SANDBOX_DATA_DIR", None)
+            else:
+                os.environ["SANDBOX_DATA_DIR"] = previous
 
     def transport(self) -> httpx.BaseTransport:
         if self._app is None:
@@ -99,6 +131,10 @@ class InProcessRunner(Runner):
     def stop(self) -> None:
         """Forget the app and unload the product's modules, so the next product starts clean."""
         self._app = None
+        logging.getLogger().removeHandler(self._log)
+        if self._data:
+            shutil.rmtree(self._data, ignore_errors=True)
+            self._data = ""
         for path in self._added_paths:
             if path in sys.path:
                 sys.path.remove(path)
@@ -108,6 +144,12 @@ class InProcessRunner(Runner):
             if prefixes and file.startswith(prefixes):
                 del sys.modules[name]
         self._added_paths = []
+
+    def data_dir(self) -> Path:
+        return Path(self._data)
+
+    def logs(self) -> str:
+        return "\n".join(self._log.lines)
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "request_timeout_s": self._timeout}

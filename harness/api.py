@@ -1,0 +1,56 @@
+"""Programmatic entry point: run a certification and get the verdict document (what verdict.json holds).
+
+Used by tests, benchmarks and campaigns. It drives the same pytest plugin as ``sandbox certify``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.profiles import resolve_profile_path
+
+
+def certify(product: str | Path, profile: str, *, runner: str = "inprocess", seed: int | None = None,
+            out: str | Path | None = None, only: Sequence[str] = (), allure: bool = False,
+            extra_args: Sequence[str] = ()) -> dict[str, Any]:
+    """Certify ``product`` against ``profile``; return the verdict document.
+
+    ``only`` restricts the run to some requirement IDs (recorded as ``selection`` in the document, so a
+    partial run is never mistaken for a full certification). Bad input raises HarnessError.
+    """
+    profile_path = resolve_profile_path(profile)
+    out_dir = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="sandbox-run-"))
+    args = [
+        "-p", "no:cacheprovider", "-p", "no:terminal", "-c", os.devnull,
+        "--rootdir", str(profile_path.resolve().parent.parent),
+        f"--sandbox-profile={profile}", f"--sandbox-product={product}", f"--sandbox-runner={runner}",
+        f"--sandbox-out={out_dir}", "-W", "ignore::DeprecationWarning",
+    ]
+    if seed is not None:
+        args.append(f"--sandbox-seed={seed}")
+    if only:
+        args += ["-k", " or ".join(only)]
+    if allure:
+        args += [f"--alluredir={out_dir / 'allure-results'}", "--clean-alluredir",
+                 f"--junitxml={out_dir / 'junit.xml'}"]
+    code = pytest.main([*args, *extra_args])
+    verdict = out_dir / "verdict.json"
+    if code == pytest.ExitCode.USAGE_ERROR or not verdict.is_file():
+        raise HarnessError(f"certification of {product} against {profile} did not complete (pytest exit {code})")
+    document: dict[str, Any] = json.loads(verdict.read_text(encoding="utf-8"))
+    if only:
+        document["selection"] = list(only)
+    return document
+
+
+def statuses(document: dict[str, Any]) -> dict[str, str]:
+    """Requirement ID → status, from a verdict document."""
+    return {r["id"]: r["status"] for r in document["requirements"]}

@@ -1,0 +1,1 @@
+"""Subcommands of ``sandbox`` (one module each; see harness.cli)."""

@@ -1,0 +1,53 @@
+"""sandbox certify PRODUCT_DIR --profile NAME_OR_PATH [--runner] [--out] [--seed]"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import pytest
+
+from harness.runners import RUNNERS
+
+HELP = "certify a product against a profile"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from harness.cli import seed_type
+
+    parser.add_argument("product", metavar="PRODUCT_DIR")
+    parser.add_argument("--profile", required=True, metavar="NAME_OR_PATH")
+    parser.add_argument("--runner", choices=RUNNERS, default="inprocess")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: results/<product>-<profile>)")
+    parser.add_argument("--seed", type=seed_type, help="run seed (default: the profile's)")
+
+
+def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_path: str) -> list[str]:
+    return [
+        "-p", "no:cacheprovider", "-p", "no:terminal", "-c", os.devnull,
+        "--rootdir", str(Path(profile_path).resolve().parent.parent),
+        f"--sandbox-profile={args.profile}", f"--sandbox-product={args.product}",
+        f"--sandbox-runner={args.runner}", f"--sandbox-seed={seed}", f"--sandbox-out={out}",
+        f"--alluredir={out / 'allure-results'}", "--clean-alluredir", f"--junitxml={out / 'junit.xml'}",
+        "-W", "ignore::DeprecationWarning",
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.reporting.console import ConsoleReport
+    from harness.session import CertificationRun
+
+    prepared = CertificationRun.prepare(args.profile, args.product, args.runner, args.seed)  # validates input
+    out = Path(args.out or f"results/{prepared.manifest.id}-{prepared.profile.id}")
+    console = ConsoleReport()
+    code = pytest.main(pytest_arguments(args, prepared.seed, out, prepared.profile.path), plugins=[console])
+    finished = console.run
+    if finished is None or not finished.results:
+        console.console.print(f"[bold red]sandbox: error:[/] the certification run did not complete "
+                              f"(pytest exit code {int(code)})")
+        return 130 if code == pytest.ExitCode.INTERRUPTED else 3
+    console.summary(finished, str(out))
+    if code == pytest.ExitCode.INTERRUPTED:
+        return 130
+    return 1 if finished.verdict() == "NOT_CERTIFIED" else 0
