@@ -53,6 +53,13 @@ class Container(_Strict):
     wheels: list[str] = Field(default_factory=list, description="PyPI requirements baked in as wheels")
 
 
+class SeededDefect(_Strict):
+    """Marks a harness self-test product: which requirements it is built to fail, and how."""
+
+    requirements: list[str] = Field(min_length=1)
+    description: str
+
+
 class Manifest(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str
@@ -65,6 +72,7 @@ class Manifest(_Strict):
     sources: list[str] = Field(default_factory=lambda: ["."])
     inprocess: InProcess | None = None
     container: Container | None = None
+    seeded_defect: SeededDefect | None = None
     directory: str = Field("", exclude=True)
 
     @property

@@ -52,6 +52,7 @@ class Budget(_Strict):
     seed: int = Field(20201, ge=0)
     deadline_ms: int | None = Field(None, ge=1)
     request_timeout_s: float = Field(5.0, gt=0, le=600)
+    shrink_seconds: float = Field(10.0, gt=0, le=600, description="Time allowed to shrink one failure")
 
 
 class BudgetPatch(_Strict):
@@ -60,6 +61,7 @@ class BudgetPatch(_Strict):
     seed: int | None = Field(None, ge=0)
     deadline_ms: int | None = Field(None, ge=1)
     request_timeout_s: float | None = Field(None, gt=0, le=600)
+    shrink_seconds: float | None = Field(None, gt=0, le=600)
 
 
 class CertificatePolicy(_Strict):

@@ -7,7 +7,8 @@ or environment could not evaluate the requirement; ``failed`` means the product 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Status = Literal["passed", "failed", "broken", "skipped", "waived"]
@@ -33,9 +34,9 @@ class RequirementResult:
     waiver: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("evidence")
-        return data
+        """JSON-ready: evidence stays out (it goes to Allure and the bundle); odd values become strings."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "evidence"}
+        return json.loads(json.dumps(data, default=str))
 
 
 def decide(results: list[RequirementResult]) -> Verdict:

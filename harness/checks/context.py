@@ -7,13 +7,14 @@ A check never learns how the product runs; optional abilities (restart, logs) go
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
 import httpx
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Flaky
 
@@ -31,6 +32,7 @@ class ProductControl(Protocol):
     def restart(self, *, kill: bool = True) -> float: ...
     def logs(self) -> str: ...
     def data_dir(self) -> Path: ...
+    def egress_attempts(self) -> list[dict[str, Any]]: ...
 
 
 def hypothesis_profile(profile: Profile) -> str:
@@ -45,6 +47,9 @@ def hypothesis_profile(profile: Profile) -> str:
         database=None,
         report_multiple_bugs=False,
         print_blob=False,
+        # The explain phase re-runs the failing example many times to annotate it; against a product over
+        # HTTP that costs more than the whole search. Shrinking stays on: counterexamples are minimal.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
     )
     return name
@@ -75,7 +80,8 @@ class CheckContext:
 
     def given(self, **strategies: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
         """Like ``@hypothesis.given`` with keyword strategies, run under the profile's budget and the run
-        seed; a failure carries the shrunk example as its counterexample."""
+        seed; a failure carries the shrunk example as its counterexample (so draw everything up front:
+        ``st.data()`` draws would not be recorded)."""
 
         def decorate(prop: Callable[..., None]) -> Callable[[], None]:
             @functools.wraps(prop)
@@ -84,7 +90,8 @@ class CheckContext:
                 try:
                     prop(**kwargs)
                 except CertificationFailure as exc:
-                    exc.counterexample = to_json(kwargs) if exc.counterexample is None else exc.counterexample
+                    if exc.counterexample is None:
+                        exc.counterexample = to_json(kwargs)
                     raise
 
             from hypothesis import given
@@ -93,7 +100,8 @@ class CheckContext:
 
             def run() -> None:
                 try:
-                    test()
+                    with shrink_time_limit(self.profile.hypothesis.shrink_seconds):
+                        test()
                 except Flaky as exc:
                     raise _not_reproducible(exc) from None
 
@@ -109,7 +117,7 @@ class CheckContext:
 
         test = get_state_machine_test(machine, settings=self.settings(**overrides))  # type: ignore[arg-type]
         try:
-            hypothesis_seed(self.seed)(test)(machine)
+            hypothesis_seed(self.seed)(test)()
         except Flaky as exc:
             raise _not_reproducible(exc) from None
         except CertificationFailure as exc:
@@ -124,6 +132,24 @@ class CheckContext:
     def attach(self, name: str, data: Any) -> None:
         """Keep a named piece of evidence (JSON data, text, or PNG bytes) for the report."""
         self.evidence[name] = data
+
+
+@contextmanager
+def shrink_time_limit(seconds: float) -> Iterator[None]:
+    """Bound the time Hypothesis spends shrinking one failure. Every shrink step is a round trip to the
+    product, so Hypothesis' default (300 s) is far too long for a certification run. Hypothesis has no
+    public setting for this; the engine constant is patched only where it exists."""
+    from hypothesis.internal.conjecture import engine
+
+    previous = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if previous is None:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = previous
 
 
 def _not_reproducible(exc: Flaky) -> CertificationFailure:

@@ -15,7 +15,7 @@ from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.credit import CreditClient
 from harness.errors import HarnessError
-from harness.strategies.credit import PROTECTED_VALUES, applications, money_str, population
+from harness.strategies.credit import PROTECTED_VALUES, applications, mixed_applications, money_str, population
 
 IGNORED_FIELDS = ("application_id",)
 
@@ -26,8 +26,26 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 class Monotonicity(Params):
-    income_factor: Dec = Field(Decimal("1.25"), gt=1)
+    income_factor: Dec = Field(Decimal("1.25"), gt=1, description="Step between rungs of the income ladder")
+    max_income: Dec = Field(Decimal("5000000"), description="Top of the income ladder")
+    max_rungs: int = Field(10, ge=2, le=100)
     delinquency_step: int = Field(1, ge=1)
+    max_delinquencies: int = Field(6, ge=1)
+
+
+def _ladder(app: dict[str, Any], which: str, p: Monotonicity) -> list[dict[str, Any]]:
+    """The application with only one feature moved, rung by rung, from worse to better."""
+    a = app["applicant"]
+    rungs = []
+    if which == "income":
+        factor = Decimal(1)
+        while len(rungs) < p.max_rungs and max(Decimal(x) for x in a["annual_incomes"]) * factor <= p.max_income:
+            rungs.append({**a, "annual_incomes": [money_str(Decimal(x) * factor) for x in a["annual_incomes"]]})
+            factor *= p.income_factor
+    else:  # fewer delinquencies is better
+        counts = range(a["delinquencies_24m"] + p.max_delinquencies, a["delinquencies_24m"] - 1, -p.delinquency_step)
+        rungs = [{**a, "delinquencies_24m": n} for n in counts]
+    return [{**app, "applicant": r} for r in rungs]
 
 
 @check("credit.monotonicity", params=Monotonicity)
@@ -35,23 +53,17 @@ def monotonicity(ctx: CheckContext, p: Monotonicity) -> None:
     """All else equal, more income never lowers approval or limit; more delinquencies never raise them."""
     credit = ctx.client(CreditClient)
 
-    @ctx.given(app=applications(), which=st.sampled_from(["income", "delinquencies"]))
+    @ctx.given(app=mixed_applications(), which=st.sampled_from(["income", "delinquencies"]))
     def prop(app: dict[str, Any], which: str) -> None:
-        better, worse = dict(app), dict(app)
-        a = app["applicant"]
-        if which == "income":
-            better = {**app, "applicant": {**a, "annual_incomes": [
-                money_str(Decimal(x) * p.income_factor) for x in a["annual_incomes"]]}}
-        else:
-            worse = {**app, "applicant": {**a, "delinquencies_24m": a["delinquencies_24m"] + p.delinquency_step}}
-        low, high = credit.decide(worse), credit.decide(better)
-        if OUTCOME_RANK[high["outcome"]] < OUTCOME_RANK[low["outcome"]]:
-            ctx.fail(f"more {which} changed the outcome the wrong way: {low['outcome']} → {high['outcome']}",
-                     worse_applicant=low, better_applicant=high)
-        if dec(high["credit_limit"]) < dec(low["credit_limit"]):
-            ctx.fail(f"more {which} moved the credit limit the wrong way: "
-                     f"{low['credit_limit']} (worse applicant) > {high['credit_limit']} (better applicant)",
-                     worse_applicant=low, better_applicant=high)
+        decisions = [credit.decide(rung) for rung in _ladder(app, which, p)]
+        for rung, (low, high) in enumerate(zip(decisions, decisions[1:], strict=False)):
+            detail = {"rung": rung, "worse_applicant": low, "better_applicant": high}
+            if OUTCOME_RANK[high["outcome"]] < OUTCOME_RANK[low["outcome"]]:
+                ctx.fail(f"a better {which} changed the outcome the wrong way: {low['outcome']} → "
+                         f"{high['outcome']}", **detail)
+            if dec(high["credit_limit"]) < dec(low["credit_limit"]):
+                ctx.fail(f"a better {which} lowered the credit limit: {low['credit_limit']} → "
+                         f"{high['credit_limit']}", **detail)
 
     prop()
 
@@ -65,10 +77,11 @@ def counterfactual_protected(ctx: CheckContext, p: Params) -> None:
         raise HarnessError(f"protected attributes {sorted(unknown)} are not fields of the credit contract")
     credit = ctx.client(CreditClient)
 
-    @ctx.given(app=applications(), attribute=st.sampled_from(attributes), data=st.data())
-    def prop(app: dict[str, Any], attribute: str, data: st.DataObject) -> None:
+    @ctx.given(app=mixed_applications(), attribute=st.sampled_from(attributes), pick=st.integers(0, 5))
+    def prop(app: dict[str, Any], attribute: str, pick: int) -> None:
         current = app["applicant"][attribute]
-        other = data.draw(st.sampled_from([v for v in PROTECTED_VALUES[attribute] if v != current]), label="flip_to")
+        others = [v for v in PROTECTED_VALUES[attribute] if v != current]
+        other = others[pick % len(others)]
         flipped = {**app, "applicant": {**app["applicant"], attribute: other}}
         before, after = credit.decide(app), credit.decide(flipped)
         if not _same(before, after):
@@ -178,7 +191,7 @@ def determinism(ctx: CheckContext, p: Determinism) -> None:
     """The same application always gets the same decision."""
     credit = ctx.client(CreditClient)
 
-    @ctx.given(app=applications())
+    @ctx.given(app=mixed_applications())
     def prop(app: dict[str, Any]) -> None:
         answers = [credit.decide(app) for _ in range(p.repeats)]
         for later in answers[1:]:

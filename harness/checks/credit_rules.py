@@ -15,7 +15,7 @@ from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.credit import CreditClient
 from harness.errors import NotApplicable
-from harness.strategies.credit import applications, contract_dates, good_applicant, money_str
+from harness.strategies.credit import applications, contract_dates, good_applicant, mixed_applications, money_str
 from harness.strategies.money import amounts
 
 
@@ -35,7 +35,7 @@ def apr_cap(ctx: CheckContext, p: AprCap) -> None:
     credit = ctx.client(CreditClient)
     first = min(e.effective for e in p.lpr_1y)
 
-    @ctx.given(app=applications(dates=contract_dates(first, p.valid_until)))
+    @ctx.given(app=mixed_applications(dates=contract_dates(first, p.valid_until)))
     def prop(app: dict[str, Any]) -> None:
         decision = credit.decide(app)
         if not granted(decision):
@@ -136,8 +136,10 @@ def co_lending_share(ctx: CheckContext, p: CoLending) -> None:
     """In every co-lent loan the lender's own funding share is at least the minimum."""
     credit = ctx.client(CreditClient)
 
-    @ctx.given(applicant=good_applicant(), amount=amounts("1000", "300000").map(money_str))
-    def prop(applicant: dict[str, Any], amount: str) -> None:
+    @ctx.given(applicant=good_applicant(), amount=amounts("1000", "300000").map(money_str),
+               level=amounts("120000", "1500000").map(money_str))
+    def prop(applicant: dict[str, Any], amount: str, level: str) -> None:
+        applicant = {**applicant, "annual_incomes": [level] * 3}
         decision = credit.decide(_app(applicant, {"co_lending": True, "amount": amount}))
         if not granted(decision):
             return
@@ -156,11 +158,13 @@ def prohibited_purposes(ctx: CheckContext, p: Purposes) -> None:
     """An application for a prohibited purpose is always declined, however good the applicant."""
     credit = ctx.client(CreditClient)
 
-    @ctx.given(applicant=good_applicant(), purpose=st.sampled_from(p.purposes))
-    def prop(applicant: dict[str, Any], purpose: str) -> None:
-        decision = credit.decide(_app(applicant, {"purpose": purpose}))
-        if decision["outcome"] != "declined":
-            ctx.fail(f"purpose {purpose!r} was not declined (outcome {decision['outcome']})", decision=decision)
+    @ctx.given(applicant=good_applicant())
+    def prop(applicant: dict[str, Any]) -> None:
+        for purpose in p.purposes:  # every listed purpose, for every generated applicant
+            decision = credit.decide(_app(applicant, {"purpose": purpose}))
+            if decision["outcome"] != "declined":
+                ctx.fail(f"purpose {purpose!r} was not declined (outcome {decision['outcome']})",
+                         counterexample={"applicant": applicant, "purpose": purpose}, decision=decision)
 
     prop()
 

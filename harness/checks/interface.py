@@ -4,6 +4,7 @@ a hang or a crash; every answer to a valid request conforms to the contract's re
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
@@ -17,28 +18,36 @@ from harness.strategies.credit import applications
 JUNK: tuple[Any, ...] = (None, "", "x" * 300, -1, 10**20, 1.5, True, [], {}, "NaN", "１２３")
 
 
-@st.composite
-def mutated(draw: st.DrawFn, valid: dict[str, Any]) -> tuple[str, Any]:
-    """One schema-breaking change to a valid document: drop a field, null it, or give it a wrong value."""
-    paths = _paths(valid)
-    path = draw(st.sampled_from(paths))
-    how = draw(st.sampled_from(["drop", "replace", "extra"]))
-    doc = json.loads(json.dumps(valid))
-    parent = doc
-    for key in path[:-1]:
-        parent = parent[key]
-    last = path[-1]
-    if how == "drop" and isinstance(parent, dict):
-        del parent[last]
-        return f"drop {'.'.join(map(str, path))}", doc
-    if how == "extra" and isinstance(parent, dict):
-        parent["unexpected_field"] = 1
-        return f"add unknown field next to {'.'.join(map(str, path))}", doc
-    junk = draw(st.sampled_from([j for j in JUNK if j != parent[last]]))
-    if _still_valid(path, junk):
-        junk = None
-    parent[last] = junk
-    return f"set {'.'.join(map(str, path))} = {junk!r}", doc
+@dataclass(frozen=True)
+class Mutation:
+    """One schema-breaking change to a valid document: drop a field, null it, give it junk, or add one."""
+
+    field: int
+    how: str
+    junk: int
+
+    def apply(self, valid: dict[str, Any]) -> tuple[str, Any]:
+        doc = json.loads(json.dumps(valid))
+        paths = _paths(doc)
+        path = paths[self.field % len(paths)]
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        last, name = path[-1], ".".join(map(str, path))
+        if self.how == "drop" and isinstance(parent, dict):
+            del parent[last]
+            return f"drop {name}", doc
+        if self.how == "extra" and isinstance(parent, dict):
+            parent["unexpected_field"] = 1
+            return f"add an unknown field next to {name}", doc
+        choices = [j for j in JUNK if j != parent[last] and not _still_valid(path, j)]
+        value = None if self.how == "null" else choices[self.junk % len(choices)]
+        parent[last] = value
+        return f"set {name} = {value!r}", doc
+
+
+mutations = st.builds(Mutation, field=st.integers(0, 200), how=st.sampled_from(["drop", "null", "replace", "extra"]),
+                      junk=st.integers(0, len(JUNK)))
 
 
 def _still_valid(path: tuple[Any, ...], junk: Any) -> bool:
@@ -61,10 +70,10 @@ def credit_interface_robustness(ctx: CheckContext, p: Params) -> None:
     credit = ctx.client(CreditClient)
     op = credit.contract.operations["decide"]
 
-    @ctx.given(app=applications(), data=st.data(), raw=st.sampled_from([None, b"{not json", b"", b"[]"]))
-    def prop(app: dict[str, Any], data: st.DataObject, raw: bytes | None) -> None:
+    @ctx.given(app=applications(), mutation=mutations, raw=st.sampled_from([None, b"{not json", b"", b"[]"]))
+    def prop(app: dict[str, Any], mutation: Mutation, raw: bytes | None) -> None:
         credit.decide(app)  # valid: schema-checked by the client
-        what, bad = data.draw(mutated(app), label="mutation")
+        what, bad = mutation.apply(app)
         response, exchange = credit.send(op.method, op.path, bad)
         _expect_problem(ctx, credit, response.status_code, response.headers.get("content-type", ""), exchange, what)
         if raw is not None:

@@ -89,7 +89,8 @@ def build_params(req: Requirement) -> Params:
     try:
         return spec.params_model.model_validate(req.parameters)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # a typo explains "missing"
+        err = errors[0]
         field = ".".join(str(p) for p in err["loc"])
         valid = ", ".join(spec.params_model.model_fields)
         if err["type"] == "extra_forbid" or err["type"] == "extra_forbidden":

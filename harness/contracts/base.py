@@ -9,6 +9,7 @@ carries the exchange as evidence. It never lets a product crash the harness.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -108,7 +109,13 @@ def to_json(obj: Any) -> Any:
         return [to_json(v) for v in obj]
     if hasattr(obj, "isoformat"):
         return obj.isoformat()
-    return obj
+    if obj is None or isinstance(obj, str | int | float | bool):
+        return obj
+    if isinstance(obj, bytes):
+        return obj.decode("utf-8", "replace")
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return to_json(dataclasses.asdict(obj))
+    return repr(obj)  # e.g. Hypothesis' data object: its draws are recorded separately
 
 
 class ContractClient:

@@ -54,6 +54,11 @@ class Runner(ABC):
         """The product's log output so far."""
         return ""
 
+    def egress_attempts(self) -> list[dict[str, Any]]:
+        """Outbound network connection attempts the product made (recorded by a probe)."""
+        raise NotApplicable(f"the {self.name} runner neither cuts nor watches the product's network; "
+                            "use --runner docker")
+
     def describe(self) -> dict[str, Any]:
         """Facts about the run for verdict.json (runner options, limits, image)."""
         return {"name": self.name}

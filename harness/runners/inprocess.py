@@ -72,9 +72,31 @@ class _LogCapture(logging.Handler):
         self.lines: list[str] = []
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
 
+    HARNESS_SIDE = ("httpx", "httpcore", "hypothesis", "harness", "docker", "urllib3", "asyncio", "matplotlib")
+
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name.split(".")[0] in self.HARNESS_SIDE:
+            return
         if len(self.lines) < 100_000:
             self.lines.append(self.format(record))
+
+
+def _server_errors(app: Any) -> Any:
+    """What any WSGI server does: an exception escaping the app becomes a 500 (logged), not a harness crash."""
+    log = logging.getLogger("sandbox.product")
+
+    def guarded(environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            return list(app(environ, start_response))
+        except Exception:
+            log.exception("unhandled exception in the product serving %s %s", environ.get("REQUEST_METHOD"),
+                          environ.get("PATH_INFO"))
+            body = b'{"title": "Internal Server Error", "status": 500}'
+            start_response("500 Internal Server Error", [("Content-Type", "application/json"),
+                                                         ("Content-Length", str(len(body)))], sys.exc_info())
+            return [body]
+
+    return guarded
 
 
 class InProcessRunner(Runner):
@@ -125,7 +147,7 @@ class InProcessRunner(Runner):
     def transport(self) -> httpx.BaseTransport:
         if self._app is None:
             raise RunnerError("in-process runner: transport() called before start()")
-        inner = httpx.WSGITransport(app=self._app, raise_app_exceptions=False)
+        inner = httpx.WSGITransport(app=_server_errors(self._app), raise_app_exceptions=False)
         return TimeoutTransport(inner, self._timeout)
 
     def stop(self) -> None:

@@ -30,10 +30,13 @@ def money_str(x: Decimal) -> str:
     return str(x.quantize(Decimal("0.01")))
 
 
-def incomes(lo: str = "0", hi: str = "2000000") -> st.SearchStrategy[list[str]]:
-    typical = amounts("5000", "250000")
-    wide = amounts(lo, hi)
-    return st.lists(st.one_of(typical, wide), min_size=3, max_size=3).map(lambda xs: [money_str(x) for x in xs])
+@st.composite
+def incomes(draw: st.DrawFn) -> list[str]:
+    """Three yearly incomes around one level (typical rural incomes, or anywhere up to 3 million)."""
+    level = draw(st.one_of(amounts("5000", "250000"), amounts("0", "3000000")))
+    factors = draw(st.lists(st.decimals(min_value=Decimal("0.7"), max_value=Decimal("1.3"), places=2),
+                            min_size=3, max_size=3))
+    return [money_str(level * f) for f in factors]
 
 
 @st.composite
@@ -72,6 +75,24 @@ def loans(draw: st.DrawFn, **fixed: Any) -> dict[str, Any]:
 
 def contract_dates(start: date = date(2020, 1, 1), end: date = date(2026, 10, 31)) -> st.SearchStrategy[date]:
     return st.dates(min_value=start, max_value=end)
+
+
+@st.composite
+def approvable_applications(draw: st.DrawFn, dates: st.SearchStrategy[date] | None = None) -> dict[str, Any]:
+    """Applications close enough to the approval line that pricing, limits and review rules are exercised."""
+    app = draw(applications(applicant={"delinquencies_24m": draw(st.integers(0, 1)), "existing_balance": "0.00",
+                                       "monthly_debt_payments": money_str(draw(amounts("0", "1500")))},
+                            loan={"amount": money_str(draw(amounts("1000", "60000"))),
+                                  "term_months": draw(st.integers(12, 60)), "repayment_type": "amortizing"},
+                            dates=dates))
+    level = draw(amounts("30000", "400000"))
+    app["applicant"]["annual_incomes"] = [money_str(level)] * 3
+    return app
+
+
+def mixed_applications(dates: st.SearchStrategy[date] | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Half anything-goes, half near the approval line."""
+    return st.one_of(applications(dates=dates), approvable_applications(dates=dates))
 
 
 @st.composite

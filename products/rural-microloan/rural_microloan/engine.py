@@ -63,9 +63,12 @@ class CreditEngine:
         return amount > self.policy.review_above
 
     # -- decisions ---------------------------------------------------------------------------------
+    def points(self, applicant: dict[str, Any]) -> int:
+        return scorecard.BASE_POINTS + sum(scorecard.feature_points(applicant).values())
+
     def decide(self, app: dict[str, Any]) -> dict[str, Any]:
         applicant, loan = app["applicant"], app["loan"]
-        points = scorecard.score(applicant)
+        points = self.points(applicant)
         limit = self.credit_limit(applicant, loan, points)
         result: dict[str, Any] = {
             "application_id": app["application_id"], "outcome": "declined", "automatic": True,
@@ -118,7 +121,7 @@ class CreditEngine:
         balance = principal
         payment = self.level_payment(principal, r, n)
         for k in range(1, n + 1):
-            interest = (balance * r).quantize(FEN, rounding=ROUND_HALF_UP)
+            interest = self.interest(balance, r)
             if req["repayment_type"] == "bullet":
                 part = principal if k == n else D(0)
             else:
@@ -129,6 +132,10 @@ class CreditEngine:
         total_interest = sum((D(row["interest"]) for row in rows), D(0))
         return {"apr": str(apr), "instalments": rows, "total_interest": money(total_interest),
                 "total_payment": money(principal + total_interest)}
+
+    @staticmethod
+    def interest(balance: Decimal, monthly_rate: Decimal) -> Decimal:
+        return (balance * monthly_rate).quantize(FEN, rounding=ROUND_HALF_UP)
 
     @staticmethod
     def level_payment(principal: Decimal, r: Decimal, n: int) -> Decimal:
