@@ -1,0 +1,54 @@
+"""The pytest plugin, driven through pytester: options group, header, one item per requirement, outputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import QUICK, ROOT
+
+pytest_plugins = ["pytester"]
+
+
+def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pytester) -> None:
+    out = pytester.path / "out"
+    result = pytester.runpytest_inprocess(
+        f"--sandbox-profile={QUICK}", f"--sandbox-product={ROOT / 'tests/defects/credit-purpose-gap'}",
+        "--sandbox-seed=7", f"--sandbox-out={out}", f"--alluredir={out / 'allure'}", "-k", "NAT-CREDIT-00",
+        "-p", "no:cacheprovider",
+    )
+    result.stdout.fnmatch_lines([
+        "sandbox: profile quick test (sha256:*), product credit-purpose-gap 1.0.0-defect, runner inprocess, seed 7",
+        "*NAT-CREDIT-004*failed*",
+        "*sandbox verdict: NOT_CERTIFIED (seed 7)*",
+    ])
+    assert result.ret == 1
+    verdict = json.loads((out / "verdict.json").read_text())
+    assert verdict["seed"] == 7 and verdict["verdict"] == "NOT_CERTIFIED"
+    labels = [json.loads(p.read_text())["labels"] for p in (out / "allure").glob("*-result.json")]
+    assert any({"name": "story", "value": "NAT-CREDIT-004 Loans for prohibited purposes are always declined"}
+               in group for group in labels)
+    results = {r["name"]: r["status"] for r in map(json.loads, map(_read, (out / "allure").glob("*-result.json")))}
+    assert results["NAT-CREDIT-004 [MUST] Loans for prohibited purposes are always declined"] == "failed"
+
+
+def _read(path: object) -> str:
+    return path.read_text()  # type: ignore[attr-defined]
+
+
+def test_options_live_in_one_prefixed_group(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--help")
+    result.stdout.fnmatch_lines(["fintech sandbox certification:", "*--sandbox-profile*", "*--sandbox-product*",
+                                 "*--sandbox-runner*", "*--sandbox-seed*"])
+
+
+def test_one_option_without_the_other_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--sandbox-profile=chongqing")
+    result.stderr.fnmatch_lines(["*--sandbox-profile and --sandbox-product go together*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_without_sandbox_options_the_plugin_stays_out_of_the_way(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_ok():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
