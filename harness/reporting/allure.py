@@ -8,6 +8,7 @@ counterexample and evidence attached as JSON. Calls are no-ops when Allure is no
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import allure
@@ -30,8 +31,9 @@ def label(profile: Profile, req: Requirement, seed: int) -> None:
         f"Check `{req.check}`. Source: {src.regulation}, {src.number}, {src.article} ({src.date}, "
         f"{src.status}).{(' ' + src.note) if src.note else ''}"
     )
-    if src.url:
-        allure.dynamic.link(src.url, link_type=LinkType.LINK, name=f"{src.number} {src.article}")
+    # The regulation itself where the profile gives its address; otherwise the profile entry that cites it.
+    target = src.url or f"{Path(req.defined_in or profile.path).as_uri()}#{req.id}"
+    allure.dynamic.link(target, link_type=LinkType.LINK, name=f"{src.number} {src.article} ({src.status})")
 
 
 def attach_json(name: str, data: Any) -> None:
@@ -47,3 +49,10 @@ def attach_evidence(evidence: dict[str, Any]) -> None:
             allure.attach(data, name=name, attachment_type=AttachmentType.TEXT)
         else:
             attach_json(name, data)
+
+
+def waiver(record: dict[str, Any]) -> None:
+    """Mark a requirement that has an active waiver: a tag, a label and the waiver itself attached."""
+    allure.dynamic.tag("waiver")
+    allure.dynamic.label("waiver", f"{record['approver']} until {record['expires']}")
+    attach_json("waiver", record)

@@ -30,13 +30,21 @@ def money_str(x: Decimal) -> str:
     return str(x.quantize(Decimal("0.01")))
 
 
+_FACTORS = st.lists(st.decimals(min_value=Decimal("0.7"), max_value=Decimal("1.3"), places=2), min_size=3, max_size=3)
+_LEVELS = st.one_of(amounts("5000", "250000"), amounts("0", "3000000"))
+
+
 @st.composite
 def incomes(draw: st.DrawFn) -> list[str]:
     """Three yearly incomes around one level (typical rural incomes, or anywhere up to 3 million)."""
-    level = draw(st.one_of(amounts("5000", "250000"), amounts("0", "3000000")))
-    factors = draw(st.lists(st.decimals(min_value=Decimal("0.7"), max_value=Decimal("1.3"), places=2),
-                            min_size=3, max_size=3))
+    level = draw(_LEVELS)
+    factors = draw(_FACTORS)
     return [money_str(level * f) for f in factors]
+
+
+_INCOMES = incomes()
+_BALANCES = st.one_of(st.just(Decimal(0)), amounts("0", "300000"))
+_DEBT_PAYMENTS = st.one_of(st.just(Decimal(0)), amounts("0", "20000"))
 
 
 @st.composite
@@ -48,12 +56,12 @@ def applicants(draw: st.DrawFn, **fixed: Any) -> dict[str, Any]:
         "marital_status": draw(st.sampled_from(PROTECTED_VALUES["marital_status"])),
         "region_code": draw(st.sampled_from(AUTONOMOUS_COUNTIES + OTHER_COUNTIES)),
         "occupation": draw(st.sampled_from(("farmer", "individual_business", "employee", "self_employed"))),
-        "annual_incomes": draw(incomes()),
+        "annual_incomes": draw(_INCOMES),
         "employment_years": draw(st.integers(0, 40)),
         "credit_history_months": draw(st.integers(0, 240)),
         "delinquencies_24m": draw(st.integers(0, 6)),
-        "existing_balance": money_str(draw(st.one_of(st.just(Decimal(0)), amounts("0", "300000")))),
-        "monthly_debt_payments": money_str(draw(st.one_of(st.just(Decimal(0)), amounts("0", "20000")))),
+        "existing_balance": money_str(draw(_BALANCES)),
+        "monthly_debt_payments": money_str(draw(_DEBT_PAYMENTS)),
     }
     applicant.update(fixed)
     return applicant

@@ -1,0 +1,296 @@
+"""Cross-border payments: quotas and anti-money-laundering duties. The individual annual FX quota and
+large-value reports are stateful (a Hypothesis state machine holds the model); the travel rule is a
+property of every transfer; sanctions screening is measured (recall, false-positive rate) with counts."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.checks.common import Dec, dec
+from harness.checks.context import CheckContext
+from harness.checks.registry import Params, check
+from harness.contracts.cross_border import CrossBorderClient
+from harness.errors import CertificationFailure, HarnessError
+from harness.money import fmt
+from harness.strategies.cross_border import at, money, name_variants, non_list_names, transfers, unique_id
+
+_RUN = itertools.count(1)
+
+
+class QuotaParams(Params):
+    quota_usd: Dec = Field(description="Annual FX purchase quota per natural person, USD equivalent")
+    first_day: date
+    persons: int = Field(2, ge=1, le=5)
+
+
+@check("cross_border.annual_quota", params=QuotaParams)
+def annual_quota(ctx: CheckContext, p: QuotaParams) -> None:
+    """A person buys at most the quota per calendar year, purchases on their behalf included, split
+    purchases included; the quota resets on 1 January (not on an anniversary)."""
+    client = ctx.client(CrossBorderClient)
+    quota = p.quota_usd
+
+    class Quota(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            run = next(_RUN)
+            self.people = [f"Q{run:06d}P{i}" for i in range(p.persons)]
+            self.used: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+            self.day = p.first_day
+
+        @initialize(offset=st.integers(0, 364))
+        def start(self, offset: int) -> None:
+            self.day = p.first_day + timedelta(days=offset)
+
+        def buy(self, who: int, amount: Decimal, on_behalf: bool) -> None:
+            person = self.people[who]
+            request = {"purchase_id": f"{person}-{len(self.used)}-{amount}", "person_id": person,
+                       "currency": "USD", "amount": fmt(amount, "USD"), "at": at(self.day)}
+            if on_behalf:
+                request["buyer_id"] = f"{person}-AGENT"
+            result = client.fx_purchase(request)
+            key = (person, self.day.year)
+            allowed = self.used[key] + amount <= quota
+            if allowed and result["status"] != "executed":
+                ctx.fail(f"{person} bought {self.used[key]} USD in {self.day.year}; {amount} more is within the "
+                         f"{quota} quota but was refused", request=request, result=result)
+            if not allowed and result["status"] == "executed":
+                ctx.fail(f"{person} bought {self.used[key]} USD in {self.day.year}; {amount} more exceeds the "
+                         f"{quota} quota but was executed", request=request, result=result)
+            if allowed:
+                self.used[key] += amount
+
+        @rule(who=st.integers(0, p.persons - 1), on_behalf=st.booleans(),
+              amount=st.one_of(st.sampled_from([quota, quota / 2, quota / 5]),
+                               st.decimals(Decimal("0.01"), quota, places=2)))
+        def purchase(self, who: int, on_behalf: bool, amount: Decimal) -> None:
+            self.buy(who, amount, on_behalf)
+
+        @rule(who=st.integers(0, p.persons - 1), extra=st.sampled_from([Decimal(0), Decimal("0.01")]))
+        def top_up(self, who: int, extra: Decimal) -> None:
+            """Buy exactly what is left of the quota (or one cent more): the boundary."""
+            left = quota - self.used[(self.people[who], self.day.year)]
+            if left + extra > 0:
+                self.buy(who, left + extra, on_behalf=False)
+
+        @rule(step=st.sampled_from([1, 30, 120, 200]))
+        def later(self, step: int) -> None:
+            self.day += timedelta(days=step)
+
+        @rule(at_new_year=st.booleans())
+        def year_end(self, at_new_year: bool) -> None:
+            self.day = date(self.day.year, 12, 31) + timedelta(days=int(at_new_year))
+
+        @invariant()
+        def usage_reported(self) -> None:
+            for person in self.people:
+                usage = client.fx_usage(person, self.day.year)
+                if dec(usage["used_usd"]) != self.used[(person, self.day.year)]:
+                    ctx.fail(f"{person}'s {self.day.year} usage is {usage['used_usd']} USD, the purchases add up to "
+                             f"{self.used[(person, self.day.year)]}", usage=usage)
+
+    ctx.run_state_machine(Quota, stateful_step_count=25)
+
+
+class ReportParams(Params):
+    thresholds: dict[str, Dec] = Field(description="Per person per day: CNY total, and USD-equivalent total")
+    first_day: date
+    persons: int = Field(2, ge=1, le=5)
+
+
+@check("cross_border.large_value_reports", params=ReportParams)
+def large_value_reports(ctx: CheckContext, p: ReportParams) -> None:
+    """A report is filed exactly when a person's day total (CNY, or foreign currency in USD) reaches the
+    threshold, the boundary included, and never below it."""
+    client = ctx.client(CrossBorderClient)
+    if set(p.thresholds) != {"CNY", "USD"}:
+        raise HarnessError(f"{ctx.requirement.id}: parameters.thresholds must give CNY and USD")
+
+    class Reports(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.run = next(_RUN)
+            self.people = [f"R{self.run:06d}P{i}" for i in range(p.persons)]
+            self.totals: dict[tuple[str, date, str], Decimal] = defaultdict(Decimal)
+            self.day = p.first_day
+            self.count = 0
+
+        def send(self, who: int, currency: str, amount: Decimal) -> None:
+            self.count += 1
+            person = self.people[who]
+            request = {"payment_id": f"R{self.run:06d}-{self.count}", "at": at(self.day, 3_600 + self.count),
+                       "amount": fmt(amount, currency), "currency": currency,
+                       "originator": {"person_id": person, "name": f"Person {person}", "account": f"62{self.run:012d}",
+                                      "address": "8 Zhujiang Road, Guangzhou", "country": "CN"},
+                       "beneficiary": {"name": "Receiver Ltd", "account": "GB29NWBK60161331926819",
+                                       "agent_bic": "NWBKGB2L"}}
+            result = client.pay(request)
+            if result["status"] != "executed":
+                ctx.fail(f"a complete transfer was refused: {result['reasons']}", request=request, result=result)
+            self.totals[(person, self.day, "CNY" if currency == "CNY" else "FOREIGN")] += amount
+
+        @rule(who=st.integers(0, p.persons - 1), currency=st.sampled_from(["CNY", "USD"]), data=st.data())
+        def transfer(self, who: int, currency: str, data: st.DataObject) -> None:
+            limit = p.thresholds[currency]
+            amount = data.draw(st.one_of(st.sampled_from([limit, limit - Decimal("0.01"), limit / 2, limit / 4]),
+                                         st.decimals(Decimal("0.01"), limit * 2, places=2)), label="amount")
+            self.send(who, currency, amount)
+
+        @rule(who=st.integers(0, p.persons - 1), currency=st.sampled_from(["CNY", "USD"]),
+              short=st.sampled_from([Decimal(0), Decimal("0.01")]))
+        def reach(self, who: int, currency: str, short: Decimal) -> None:
+            """Send what makes the day total exactly the threshold (or one cent short of it)."""
+            cls = "CNY" if currency == "CNY" else "FOREIGN"
+            left = p.thresholds[currency] - self.totals[(self.people[who], self.day, cls)] - short
+            if left > 0:
+                self.send(who, currency, left)
+
+        @rule()
+        def next_day(self) -> None:
+            self.day += timedelta(days=1)
+
+        @invariant()
+        def reports_match(self) -> None:
+            filed = {(r["person_id"], r["currency_class"]): r for r in client.reports(self.day.isoformat())
+                     if r["person_id"] in self.people}
+            for person in self.people:
+                for cls, currency in (("CNY", "CNY"), ("FOREIGN", "USD")):
+                    total = self.totals[(person, self.day, cls)]
+                    due = total >= p.thresholds[currency]
+                    report = filed.get((person, cls))
+                    if due and report is None:
+                        ctx.fail(f"{person}'s {cls} total on {self.day} is {total} {currency}, at or above the "
+                                 f"{p.thresholds[currency]} threshold, but no report was filed", filed=list(filed))
+                    if not due and report is not None:
+                        ctx.fail(f"a report was filed for {person}'s {cls} total {total} {currency} on {self.day}, "
+                                 f"below the {p.thresholds[currency]} threshold", report=report)
+                    if report is not None and dec(report["total"]) != total:
+                        ctx.fail(f"report total {report['total']} differs from the day's {total}", report=report)
+
+    ctx.run_state_machine(Reports, stateful_step_count=20)
+
+
+class TravelRuleParams(Params):
+    thresholds: dict[str, Dec] = Field(description="Currency → amount at or above which R.16 data is required")
+    first_day: date
+    last_day: date
+
+
+MISSING = ("originator_identifiers", "originator.name", "originator.account", "beneficiary.name",
+           "beneficiary.account", "birth_date_without_place")
+
+
+def _strip(request: dict[str, Any], missing: str) -> dict[str, Any]:
+    o, b = dict(request["originator"]), dict(request["beneficiary"])
+    if missing in ("originator_identifiers", "birth_date_without_place"):
+        for key in ("address", "national_id", "person_id", "birth_place"):
+            o.pop(key, None)
+        if missing == "originator_identifiers":
+            o.pop("birth_date", None)
+    else:
+        who, key = missing.split(".")
+        (o if who == "originator" else b)[key] = " "
+    return {**request, "originator": o, "beneficiary": b}
+
+
+@check("cross_border.travel_rule", params=TravelRuleParams)
+def travel_rule(ctx: CheckContext, p: TravelRuleParams) -> None:
+    """At or above the threshold a transfer without the originator's name, account and an identifier
+    (address, national ID, customer ID, or date and place of birth) or the beneficiary's name and
+    account is not executed; a complete one is."""
+    client = ctx.client(CrossBorderClient)
+    message_op = client.contract.operations["message"]
+
+    @st.composite
+    def cases(draw: st.DrawFn) -> tuple[dict[str, Any], str | None]:
+        currency = draw(st.sampled_from(sorted(p.thresholds)))
+        limit = p.thresholds[currency]
+        amount = money(currency, limit, limit * 20, boundaries=(limit,))
+        day = draw(st.dates(p.first_day, p.last_day))
+        return draw(transfers(currency, amount, day)), draw(st.one_of(st.none(), st.sampled_from(MISSING)))
+
+    @ctx.given(case=cases())
+    def prop(case: tuple[dict[str, Any], str | None]) -> None:
+        request, missing = case
+        request = unique_id(request, "TR")
+        sent = request if missing is None else _strip(request, missing)
+        result = client.pay(sent)
+        if missing is None and result["status"] != "executed":
+            ctx.fail(f"a complete transfer was refused: {result['reasons']}", result=result)
+        if missing is not None:
+            if result["status"] == "executed":
+                ctx.fail(f"{sent['amount']} {sent['currency']} (threshold {p.thresholds[sent['currency']]}) "
+                         f"was executed without {missing}", result=result)
+            response, exchange = client.send(message_op.method,
+                                             message_op.path.format(payment_id=sent["payment_id"]))
+            if response.status_code < 400:
+                ctx.fail("a refused transfer still produced an outbound message", exchange=exchange.as_dict())
+
+    prop()
+
+
+class ListEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    entry_id: str
+    name: str
+    scripts: dict[str, str] = Field(default_factory=dict, description="The same name in other scripts")
+
+
+class ScreeningParams(Params):
+    test_list: list[ListEntry] = Field(min_length=2)
+    variants_per_entry: int = Field(16, ge=1, le=200)
+    non_list_names: int = Field(300, ge=10, le=5000)
+    min_recall: Dec = Field(gt=0, le=1)
+    max_false_positive_rate: Dec = Field(ge=0, lt=1)
+
+
+@check("cross_border.sanctions_screening", params=ScreeningParams)
+def sanctions_screening(ctx: CheckContext, p: ScreeningParams) -> None:
+    """Variants of listed names are flagged (against the right entry) with recall ≥ the minimum, names on no
+    list at most at the maximum false-positive rate; counts by variant kind are attached."""
+    client = ctx.client(CrossBorderClient)
+    entries = [e.model_dump() for e in p.test_list]
+    client.load_list(f"sandbox-{ctx.profile.id}", [{"entry_id": e["entry_id"], "name": e["name"]} for e in entries])
+    variants = name_variants(entries, p.variants_per_entry, ctx.seed)
+    clean = non_list_names(entries, p.non_list_names, ctx.seed)
+    caught: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
+    missed: list[dict[str, Any]] = []
+    for v in variants:
+        ctx.examples += 1
+        result = client.screen(v["name"])
+        tried[v["kind"]] += 1
+        if result["hit"] and result.get("entry_id") == v["entry_id"]:
+            caught[v["kind"]] += 1
+        elif len(missed) < 50:
+            missed.append({**v, "result": result})
+    flagged = []
+    for name in clean:
+        ctx.examples += 1
+        result = client.screen(name)
+        if result["hit"]:
+            flagged.append({"name": name, "result": result})
+    recall = Decimal(sum(caught.values())) / Decimal(len(variants))
+    fpr = Decimal(len(flagged)) / Decimal(len(clean))
+    summary = {"recall": f"{recall:.4f}", "caught": sum(caught.values()), "variants": len(variants),
+               "by_kind": {k: f"{caught[k]}/{tried[k]}" for k in tried},
+               "false_positive_rate": f"{fpr:.4f}", "false_positives": len(flagged), "non_list_names": len(clean)}
+    ctx.attach("screening counts", summary)
+    ctx.attach("missed variants", missed)
+    ctx.attach("false positives", flagged[:50])
+    if recall < p.min_recall:
+        raise CertificationFailure(
+            f"screening recall {recall:.4f} ({summary['caught']}/{len(variants)}) < minimum {p.min_recall}; "
+            f"by kind {summary['by_kind']}", counterexample=missed[:10], evidence={"counts": summary})
+    if fpr > p.max_false_positive_rate:
+        raise CertificationFailure(
+            f"false-positive rate {fpr:.4f} ({len(flagged)}/{len(clean)}) > maximum {p.max_false_positive_rate}",
+            counterexample=flagged[:10], evidence={"counts": summary})

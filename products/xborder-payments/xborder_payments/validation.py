@@ -1,0 +1,84 @@
+"""Input validation: anything malformed becomes :class:`Invalid` naming the field (answered 422)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from xborder_payments.currencies import exponent
+
+MONEY = re.compile(r"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+BIC = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+PARTY_FIELDS = {"person_id", "name", "account", "address", "country", "national_id", "birth_date", "birth_place",
+                "phone", "agent_bic"}
+CARD_FIELDS = {"pan", "cvv", "pin", "track2"}
+
+
+class Invalid(ValueError):
+    pass
+
+
+def obj(value: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()
+        ) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise Invalid(f"{where}: must be an object")
+    missing = required - value.keys()
+    if missing:
+        raise Invalid(f"{where}.{sorted(missing)[0]}: required")
+    extra = value.keys() - required - optional
+    if extra:
+        raise Invalid(f"{where}.{sorted(extra)[0]}: unknown field")
+    return value
+
+
+def text(value: Any, where: str, max_len: int = 140) -> str:
+    if not isinstance(value, str) or not 1 <= len(value) <= max_len:
+        raise Invalid(f"{where}: must be a string of 1 to {max_len} characters")
+    return value
+
+
+def timestamp(value: Any, where: str = "at") -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"{where}: must be an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        raise Invalid(f"{where}: needs a UTC offset")
+    return parsed
+
+
+def currency(value: Any, where: str, supported: set[str]) -> str:
+    if not isinstance(value, str) or not CURRENCY.match(value) or value not in supported:
+        raise Invalid(f"{where}: must be one of {sorted(supported)}")
+    return value
+
+
+def money(value: Any, where: str, code: str) -> Decimal:
+    """A positive amount with no more fraction digits than the currency's ISO 4217 minor units."""
+    if not isinstance(value, str) or not MONEY.match(value):
+        raise Invalid(f"{where}: must be a decimal string")
+    amount = Decimal(value)
+    if amount <= 0:
+        raise Invalid(f"{where}: must be positive")
+    if -amount.as_tuple().exponent > exponent(code):  # type: ignore[operator]
+        raise Invalid(f"{where}: {code} has {exponent(code)} minor units")
+    return amount
+
+
+def party(value: Any, where: str) -> dict[str, Any]:
+    p = obj(value, where, {"name", "account"}, PARTY_FIELDS)
+    for key, item in p.items():
+        text(item, f"{where}.{key}")
+    if "agent_bic" in p and not BIC.match(p["agent_bic"]):
+        raise Invalid(f"{where}.agent_bic: must be a BIC")
+    return p
+
+
+def card(value: Any) -> dict[str, Any]:
+    c = obj(value, "card", {"pan"}, CARD_FIELDS)
+    for key, item in c.items():
+        text(item, f"card.{key}", 40)
+    return c

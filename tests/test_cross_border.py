@@ -1,0 +1,49 @@
+"""Cross-border payments under the Guangzhou profile: the reference product is certified, each seeded
+defect fails exactly the requirement it was built to break (under the real profile and its budget)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.api import certify, statuses
+
+XB_REQUIREMENTS = [f"GZ-XB-{n:03d}" for n in range(1, 12)]
+DEFECTS = {
+    "xb-jpy-two-decimals": "GZ-XB-001",
+    "xb-float-rounding": "GZ-XB-002",
+    "xb-stale-rates": "GZ-XB-003",
+    "xb-quote-no-expiry": "GZ-XB-004",
+    "xb-quota-anniversary": "GZ-XB-005",
+    "xb-report-strict-threshold": "GZ-XB-006",
+    "xb-travel-rule-name-only": "GZ-XB-007",
+    "xb-pacs008-no-debtor-agent": "GZ-XB-008",
+    "xb-screening-fixed-order": "GZ-XB-009",
+    "xb-cvv-in-log": "GZ-XB-010",
+    "xb-unmasked-resident-id": "GZ-XB-011",
+}
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, Any]:
+    return certify("products/xborder-payments", "guangzhou", only=XB_REQUIREMENTS)
+
+
+def test_reference_passes_every_cross_border_requirement(reference: dict[str, Any]) -> None:
+    assert statuses(reference) == dict.fromkeys(XB_REQUIREMENTS, "passed")
+    assert reference["verdict"] == "CERTIFIED"
+
+
+def test_every_cross_border_requirement_has_a_defect() -> None:
+    assert sorted(DEFECTS.values()) == XB_REQUIREMENTS
+
+
+@pytest.mark.parametrize(("defect", "requirement"), sorted(DEFECTS.items()))
+def test_defect_fails_its_requirement(defect: str, requirement: str) -> None:
+    doc = certify(f"tests/defects/{defect}", "guangzhou", only=[requirement])
+    result = next(r for r in doc["requirements"] if r["id"] == requirement)
+    assert result["status"] == "failed", result["message"]
+    assert result["level"] == "MUST"
+    assert doc["verdict"] == "NOT_CERTIFIED"
+    assert result["message"]
