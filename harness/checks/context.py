@@ -115,9 +115,14 @@ class CheckContext:
         operations as its counterexample."""
         from hypothesis.stateful import get_state_machine_test
 
-        test = get_state_machine_test(machine, settings=self.settings(**overrides))  # type: ignore[arg-type]
+        def counted() -> Any:
+            self.examples += 1  # one generated sequence of operations
+            return machine()
+
+        test = get_state_machine_test(counted, settings=self.settings(**overrides))  # type: ignore[arg-type]
         try:
-            hypothesis_seed(self.seed)(test)()
+            with shrink_time_limit(self.profile.hypothesis.shrink_seconds):
+                hypothesis_seed(self.seed)(test)()
         except Flaky as exc:
             raise _not_reproducible(exc) from None
         except CertificationFailure as exc:
