@@ -37,6 +37,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sandbox-runner", default="inprocess", choices=RUNNERS, help="how the product runs")
     group.addoption("--sandbox-seed", type=int, default=None, help="run seed (default: the profile's)")
     group.addoption("--sandbox-out", metavar="DIR", default=None, help="write verdict.json here")
+    group.addoption("--sandbox-waivers", metavar="FILE", default=None,
+                    help="waivers file (YAML): failed waivable requirements become 'waived'")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--sandbox-profile and --sandbox-product go together; give both")
     try:
         run = CertificationRun.prepare(profile, product, config.getoption("sandbox_runner"),
-                                       config.getoption("sandbox_seed"))
+                                       config.getoption("sandbox_seed"), config.getoption("sandbox_waivers"))
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
     run.runner.progress = lambda message: config.hook.pytest_sandbox_progress(message=message)  # type: ignore[method-assign]
@@ -68,6 +70,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run = session.config.stash.get(RUN_KEY, None)
     if run is not None:
         session.config.hook.pytest_sandbox_run_started(run=run)
+        for warning in run.waivers.warnings:
+            session.config.hook.pytest_sandbox_progress(message=f"warning: {warning}")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -100,6 +104,9 @@ class RequirementItem(pytest.Item):
         run = self.config.stash[RUN_KEY]
         req = self.requirement
         allure_map.label(run.profile, req, run.seed)
+        waiver = run.waivers.for_requirement(req.id)
+        if waiver is not None:
+            allure_map.waiver(waiver.model_dump(mode="json"))
         started = time.perf_counter()
         log_offset = len(_safe_logs(run))
         try:
@@ -184,6 +191,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.config.hook.pytest_sandbox_run_finished(run=run)
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and run.results:
         session.exitstatus = 1 if run.verdict() == "NOT_CERTIFIED" else 0
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After JUnit and Allure wrote their files: seal the output folder as an evidence bundle."""
+    run = config.stash.get(RUN_KEY, None)
+    out = config.getoption("sandbox_out", None)
+    if run is not None and out and run.results:
+        from harness.evidence.bundle import write_bundle
+
+        write_bundle(Path(out), run)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from harness.manifests import Manifest, load_manifest
 from harness.profiles import Profile, Requirement, load_profile
 from harness.runners import Runner, get_runner
 from harness.verdict import RequirementResult, Verdict, counts, decide
+from harness.waivers import WaiverSet, select_waivers, waiver_record
 
 
 @dataclass
@@ -38,16 +40,23 @@ class CertificationRun:
     _http: httpx.Client | None = None
     _start_error: BaseException | None = None
     _product_digest: str = ""
+    waivers: WaiverSet = field(default_factory=WaiverSet)
+    replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
+    _exchanges: deque[tuple[int, dict[str, Any]]] = field(default_factory=lambda: deque(maxlen=100))
+    _ctx: CheckContext | None = None
 
     @classmethod
-    def prepare(cls, profile: str, product: str, runner: str = "inprocess", seed: int | None = None
-                ) -> CertificationRun:
+    def prepare(cls, profile: str, product: str, runner: str = "inprocess", seed: int | None = None,
+                waivers: str | None = None) -> CertificationRun:
         """Load and validate everything before any product code runs (HarnessError on bad input)."""
         loaded = load_profile(profile)
         params = validate_profile(loaded)
         manifest = load_manifest(product)
         chosen = get_runner(runner)
-        return cls(loaded, manifest, chosen, loaded.hypothesis.seed if seed is None else seed, params)
+        run = cls(loaded, manifest, chosen, loaded.hypothesis.seed if seed is None else seed, params)
+        if waivers:
+            run.waivers = select_waivers(waivers, loaded, manifest)
+        return run
 
     # -- running -------------------------------------------------------------------------------------
     def ensure_started(self) -> httpx.Client:
@@ -57,7 +66,8 @@ class CertificationRun:
             try:
                 self.runner.start(self.manifest, self.profile)
                 self._http = httpx.Client(transport=self.runner.transport(), base_url="http://product",
-                                          timeout=self.profile.hypothesis.request_timeout_s)
+                                          timeout=self.profile.hypothesis.request_timeout_s,
+                                          event_hooks={"response": [self._record]})
             except BaseException as exc:
                 self._start_error = exc
                 self.runner.stop()
@@ -68,8 +78,31 @@ class CertificationRun:
         if req.capability not in self.manifest.capabilities:
             raise NotApplicable(f"product {self.manifest.id} does not implement capability {req.capability!r}")
         http = self.ensure_started()
-        return CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
-                            http=http, control=self.runner)
+        self._exchanges.clear()
+        self._ctx = CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
+                                 http=http, control=self.runner)
+        return self._ctx
+
+    def _record(self, response: httpx.Response) -> None:
+        """Keep each exchange, tagged with the example it belongs to, for replay files."""
+        try:
+            response.read()
+            request = response.request
+            self._exchanges.append((self._ctx.examples if self._ctx else 0, {
+                "method": request.method, "path": request.url.raw_path.decode("ascii", "replace"),
+                "content_type": request.headers.get("content-type", ""),
+                "body": request.content.decode("utf-8", "replace"),
+                "status": response.status_code, "response": response.text[:20_000],
+            }))
+        except Exception:  # recording evidence must never change a result
+            return
+
+    def failing_exchanges(self) -> list[dict[str, Any]]:
+        """The requests of the last (shrunk, failing) example: what a replay re-sends."""
+        if not self._exchanges:
+            return []
+        last = self._exchanges[-1][0]
+        return [exchange for tag, exchange in self._exchanges if tag == last]
 
     def close(self) -> None:
         if not self.finished_at:
@@ -94,11 +127,17 @@ class CertificationRun:
     def result_for(self, req: Requirement, status: str, message: str = "", *, counterexample: Any = None,
                    examples: int = 0, duration_s: float = 0.0, evidence: dict[str, Any] | None = None
                    ) -> RequirementResult:
+        waiver = self.waivers.for_requirement(req.id)
+        record = None
+        if status == "failed":
+            self.replays[req.id] = self.failing_exchanges()
+            if waiver is not None:
+                status, record = "waived", waiver_record(waiver, "failed")
         result = RequirementResult(
             id=req.id, title=req.title, level=req.level, capability=req.capability, check=req.check,
             severity=req.severity, status=status,  # type: ignore[arg-type]
             message=message, counterexample=counterexample, source=req.source.model_dump(mode="json"),
-            examples=examples, duration_s=round(duration_s, 3), evidence=dict(evidence or {}),
+            examples=examples, duration_s=round(duration_s, 3), evidence=dict(evidence or {}), waiver=record,
         )
         self.results.append(result)
         return result
@@ -123,6 +162,7 @@ class CertificationRun:
             "started_at": self.started_at,
             "finished_at": self.finished_at or _now(),
             "requirements": [r.as_json() for r in self.results],
+            "waivers": self.waivers.describe(),
         }
 
 

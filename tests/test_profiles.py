@@ -55,7 +55,8 @@ def test_chongqing_extends_overrides_and_adds() -> None:
 def test_digest_is_stable_and_changes_with_content(tmp_path: Path) -> None:
     a = load_profile(write(tmp_path, "a", profile()))
     again = load_profile(write(tmp_path, "a", profile()))
-    changed = load_profile(write(tmp_path, "a", profile(VALID_REQ.replace("max_term_months: 12", "max_term_months: 11"))))
+    edited = VALID_REQ.replace("max_term_months: 12", "max_term_months: 11")
+    changed = load_profile(write(tmp_path, "a", profile(edited)))
     assert a.digest == again.digest != changed.digest
     assert a.digest.startswith("sha256:") and len(a.digest) == 71
 

@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runner", choices=RUNNERS, default="inprocess")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: results/<product>-<profile>)")
     parser.add_argument("--seed", type=seed_type, help="run seed (default: the profile's)")
+    parser.add_argument("--waivers", metavar="FILE", help="waivers file (YAML); see harness/waivers.py")
 
 
 def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_path: str) -> list[str]:
@@ -31,6 +32,7 @@ def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_pat
         f"--sandbox-runner={args.runner}", f"--sandbox-seed={seed}", f"--sandbox-out={out}",
         f"--alluredir={out / 'allure-results'}", "--clean-alluredir", f"--junitxml={out / 'junit.xml'}",
         "-W", "ignore::DeprecationWarning",
+        *([f"--sandbox-waivers={args.waivers}"] if getattr(args, "waivers", None) else []),
     ]
 
 
@@ -38,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from harness.reporting.console import ConsoleReport
     from harness.session import CertificationRun
 
-    prepared = CertificationRun.prepare(args.profile, args.product, args.runner, args.seed)  # validates input
+    prepared = CertificationRun.prepare(args.profile, args.product, args.runner, args.seed,
+                                        args.waivers)  # validates input
     out = Path(args.out or f"results/{prepared.manifest.id}-{prepared.profile.id}")
     console = ConsoleReport()
     code = pytest.main(pytest_arguments(args, prepared.seed, out, prepared.profile.path), plugins=[console])
@@ -48,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
                               f"(pytest exit code {int(code)})")
         return 130 if code == pytest.ExitCode.INTERRUPTED else 3
     console.summary(finished, str(out))
+    console.console.print(f"Evidence bundle: {out} and {out}.tar.gz (sign it with `sandbox sign {out} ...`)")
     if code == pytest.ExitCode.INTERRUPTED:
         return 130
     return 1 if finished.verdict() == "NOT_CERTIFIED" else 0

@@ -1,0 +1,52 @@
+"""sandbox campaign [--profiles …] [--products …] [--workers N] [--out DIR] [--rerun-failed]
+
+Exit 0: every pair certified (with or without findings); 1: some pair NOT_CERTIFIED or did not complete;
+2: bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "certify every (product, profile) pair in parallel; write a requirements × products matrix"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from harness.cli import seed_type
+    from harness.runners import RUNNERS
+
+    parser.add_argument("--profiles", nargs="+", metavar="NAME_OR_PATH", help="default: every profile")
+    parser.add_argument("--products", nargs="+", metavar="DIR", help="default: every folder in products/")
+    parser.add_argument("--workers", type=int, metavar="N", help="parallel certifications (default: cores)")
+    parser.add_argument("--out", type=Path, default=Path("results/campaign"), metavar="DIR")
+    parser.add_argument("--rerun-failed", action="store_true", help="rerun only what failed in the last campaign")
+    parser.add_argument("--seed", type=seed_type)
+    parser.add_argument("--runner", choices=RUNNERS, default="inprocess")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from harness.campaign import run_campaign
+    from harness.errors import IncorrectUsage
+    from harness.profiles import available_profiles
+
+    if args.workers is not None and args.workers < 1:
+        raise IncorrectUsage(f"--workers: must be at least 1, got {args.workers}")
+    profiles = args.profiles or available_profiles()
+    products = args.products or sorted(str(p.parent) for p in Path("products").glob("*/product.yaml"))
+    if not products:
+        raise IncorrectUsage("--products: none given and no products/*/product.yaml here")
+    doc = run_campaign(products, profiles, args.out, workers=args.workers, rerun_failed=args.rerun_failed,
+                       seed=args.seed, runner=args.runner)
+    console = Console(highlight=False)
+    for e in doc["pairs"]:
+        mark = "ran" if e["rerun"] else "kept"
+        console.print(f"{e['verdict']:24} {e['product_id']} × {e['profile_id']} ({mark}, {e['seconds']} s)"
+                      f"{' — ' + e['error'] if e['error'] else ''}")
+    for s in doc["skipped"]:
+        console.print(f"{'skipped':24} {s['product']} × {s['profile']} (lacks {', '.join(s['missing_capabilities'])})")
+    console.print(f"{len(doc['pairs'])} pair(s), {doc['workers']} worker(s), wall time {doc['wall_seconds']} s; "
+                  f"matrix in {args.out / 'matrix.csv'} and {args.out / 'matrix.html'}")
+    return 1 if any(e["verdict"] in ("NOT_CERTIFIED", "INCOMPLETE") for e in doc["pairs"]) else 0

@@ -1,0 +1,54 @@
+"""sandbox sign BUNDLE --key PATH --signer NAME --role ROLE [--out CERT]
+
+Exit 0: certificate written. Exit 1: the bundle may not be signed (NOT_CERTIFIED, a partial run, an
+unknown product digest, or files changed since the run); the reason is printed. Exit 2: bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = "sign a CERTIFIED evidence bundle: in-toto statement in a DSSE envelope (Ed25519)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("bundle", metavar="BUNDLE", help="bundle folder or its .tar.gz")
+    parser.add_argument("--key", required=True, type=Path, metavar="PATH", help="private key (sandbox keygen)")
+    parser.add_argument("--signer", required=True, metavar="NAME", help="person who authorises the certificate")
+    parser.add_argument("--role", required=True, metavar="ROLE", help="their role, e.g. 'certification officer'")
+    parser.add_argument("--out", type=Path, metavar="CERT", help="default: <bundle>.cert.json next to the bundle")
+
+
+def default_certificate_path(bundle: str) -> Path:
+    path = Path(bundle.rstrip("/"))
+    name = path.name.removesuffix(".tar.gz")
+    return path.with_name(f"{name}.cert.json")
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.evidence.bundle import open_bundle
+    from harness.evidence.certificate import NotEligible, build_statement, load_private_key, sign_statement
+
+    for name in ("signer", "role"):
+        if not getattr(args, name).strip():
+            print(f"sandbox: error: --{name}: must not be empty", file=sys.stderr)
+            return 2
+    key = load_private_key(args.key)
+    with open_bundle(args.bundle) as bundle:
+        try:
+            statement = build_statement(bundle, signer=args.signer, role=args.role)
+        except NotEligible as exc:
+            print(f"sandbox sign: refused: {exc}", file=sys.stderr)
+            return 1
+    envelope = sign_statement(statement, key)
+    out = args.out or default_certificate_path(args.bundle)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
+    predicate = statement["predicate"]
+    print(f"signed {predicate['product']['id']} {predicate['product']['version']} × {predicate['profile']['id']} "
+          f"{predicate['profile']['version']}: {predicate['verdict']}, valid until "
+          f"{predicate['validity']['notAfter'][:10]}, by {args.signer} ({args.role}) → {out}")
+    return 0

@@ -1,0 +1,53 @@
+"""sandbox verify CERT --key PATH.pub [--bundle DIR_OR_TGZ] [--product DIR] [--at DATE]
+
+Exit 0: valid. Exit 1: invalid, each reason on its own line (wrong key, certificate changed, expired,
+bundle file changed, verdict changed, product changed). Exit 2: bad input (unreadable file or key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+HELP = "verify a certificate against a trusted public key (and optionally its bundle and the product)"
+
+
+def _moment(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date or date-time: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("certificate", metavar="CERT", type=Path)
+    parser.add_argument("--key", required=True, type=Path, metavar="PATH.pub", help="trusted public key")
+    parser.add_argument("--bundle", metavar="DIR_OR_TGZ", help="check the bundle's files and verdict too")
+    parser.add_argument("--product", metavar="DIR", help="check the product today still has the certified digest")
+    parser.add_argument("--at", type=_moment, metavar="DATE", help="check validity at this date (default: now)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.evidence.bundle import open_bundle
+    from harness.evidence.certificate import load_public_key, read_certificate, verify
+
+    key = load_public_key(args.key)
+    envelope = read_certificate(args.certificate)
+    with contextlib.ExitStack() as stack:
+        bundle = stack.enter_context(open_bundle(args.bundle)) if args.bundle else None
+        problems, statement = verify(envelope, key, bundle=bundle, product_dir=args.product, at=args.at)
+    if problems:
+        print(f"INVALID {args.certificate}", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    p = statement["predicate"]
+    checked = ["signature", "validity"] + (["bundle"] if args.bundle else []) + (["product"] if args.product else [])
+    print(f"VALID {p['product']['id']} {p['product']['version']} × {p['profile']['id']} {p['profile']['version']}: "
+          f"{p['verdict']}, signed by {p['signer']['name']} ({p['signer']['role']}), valid until "
+          f"{p['validity']['notAfter'][:10]}; checked {', '.join(checked)}")
+    return 0

@@ -1,0 +1,277 @@
+"""Certificates: an in-toto Statement v1 about the product, in a DSSE envelope signed with Ed25519.
+
+subject    the product digest (source tree in-process, image in a container) named by product id
+predicate  profile id/version/digest, verdict, per-requirement results, waivers applied, bundle digest,
+           validity (from the profile's ``certificate.validity_years``), signer name and role
+
+Only a complete run (every requirement of the profile evaluated) with verdict CERTIFIED or
+CERTIFIED_WITH_FINDINGS, from an intact bundle, may be signed (:class:`NotEligible` otherwise).
+Verification (:func:`verify`) returns the reasons a certificate is invalid; an empty list means valid.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from in_toto_attestation.v1.resource_descriptor import ResourceDescriptor
+from in_toto_attestation.v1.statement import Statement
+from securesystemslib.dsse import Envelope
+from securesystemslib.signer import CryptoSigner, SSlibKey
+
+from harness.errors import HarnessError
+from harness.evidence.bundle import Bundle
+
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "urn:fintech-sandbox:certification:v1"
+SIGNABLE = ("CERTIFIED", "CERTIFIED_WITH_FINDINGS")
+
+
+class CertificateError(HarnessError):
+    """Bad input: a key or certificate file that cannot be read (usage error, exit 2)."""
+
+
+class NotEligible(Exception):
+    """The bundle may not be signed (verdict, partial run, tampered files); the message says why."""
+
+
+# -- keys --------------------------------------------------------------------------------------------
+def generate_keypair(path: Path, *, force: bool = False) -> tuple[Path, Path]:
+    """Write an Ed25519 private key (PEM PKCS#8, mode 0600) to ``path`` and its public key to ``path.pub``."""
+    public = path.with_name(path.name + ".pub")
+    for target in (path, public):
+        if target.exists() and not force:
+            raise CertificateError(f"{target}: already exists; choose another path or pass --force")
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(private_pem)
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    return path, public
+
+
+def _read(path: Path, what: str) -> bytes:
+    if not path.is_file():
+        raise CertificateError(f"{path}: {what} file not found")
+    return path.read_bytes()
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(_read(path, "private key"), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise CertificateError(f"{path}: not an unencrypted PEM private key ({exc})") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise CertificateError(f"{path}: key type {type(key).__name__}; an Ed25519 key is required (sandbox keygen)")
+    return key
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    try:
+        key = serialization.load_pem_public_key(_read(path, "public key"))
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise CertificateError(f"{path}: not a PEM public key ({exc})") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise CertificateError(f"{path}: key type {type(key).__name__}; an Ed25519 public key is required")
+    return key
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    return str(SSlibKey.from_crypto(key).keyid)
+
+
+# -- signing -----------------------------------------------------------------------------------------
+def eligibility(bundle: Bundle) -> dict[str, Any]:
+    """The verdict document of a bundle that may be signed; NotEligible with the reason otherwise."""
+    problems = bundle.problems()
+    if problems:
+        raise NotEligible(f"bundle {bundle.source} is not intact: {problems[0]}")
+    verdict = bundle.read_json("verdict.json")
+    profile = bundle.read_json("profile.json")
+    wanted = {r["id"] for r in profile.get("requirements", [])}
+    ran = {r["id"] for r in verdict.get("requirements", [])}
+    if wanted - ran:
+        raise NotEligible(f"partial run: {len(wanted - ran)} requirement(s) of profile {profile.get('id')} were "
+                          f"not evaluated ({', '.join(sorted(wanted - ran)[:5])}); certify the full profile")
+    if verdict.get("verdict") not in SIGNABLE:
+        bad = [f"{r['id']} {r['status']}" for r in verdict.get("requirements", [])
+               if r.get("level") == "MUST" and r.get("status") in ("failed", "broken")]
+        raise NotEligible(f"verdict is {verdict.get('verdict')}; only CERTIFIED or CERTIFIED_WITH_FINDINGS may be "
+                          f"signed (MUST requirements not met: {', '.join(bad) or 'none recorded'})")
+    digest = str(verdict.get("product", {}).get("digest", ""))
+    if not digest.startswith("sha256:"):
+        raise NotEligible(f"the product digest is unknown ({digest!r}); the run did not record what was tested")
+    return dict(verdict)
+
+
+def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: datetime | None = None
+                    ) -> dict[str, Any]:
+    verdict = eligibility(bundle)
+    profile = bundle.read_json("profile.json")
+    years = int(profile.get("certificate", {}).get("validity_years", 3))
+    issued = (issued_at or datetime.now(UTC)).replace(microsecond=0)
+    try:
+        expires = issued.replace(year=issued.year + years)
+    except ValueError:  # 29 February
+        expires = issued.replace(year=issued.year + years, day=28)
+    waived = [r["waiver"] for r in verdict["requirements"] if r.get("waiver")]
+    for waiver in waived:  # a conditional pass lasts no longer than the waivers it rests on
+        expires = min(expires, datetime.fromisoformat(f"{waiver['expires']}T23:59:59+00:00"))
+    product = verdict["product"]
+    statement = {
+        "_type": STATEMENT_TYPE,
+        "subject": [{"name": f"{product['id']}@{product['version']}",
+                     "digest": {"sha256": product["digest"].removeprefix("sha256:")}}],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {
+            "verdict": verdict["verdict"],
+            "profile": {k: verdict["profile"][k] for k in ("id", "version", "digest")},
+            "product": {k: product.get(k) for k in ("id", "version", "name", "vendor", "digest")},
+            "runner": verdict.get("runner", {}).get("name"),
+            "seed": verdict.get("seed"),
+            "harness": verdict.get("harness", {}).get("version"),
+            "requirements": [{"id": r["id"], "level": r["level"], "status": r["status"], "title": r["title"]}
+                             for r in verdict["requirements"]],
+            "waivers": waived,
+            "bundle": {"digest": bundle.digest, "name": Path(bundle.source).name},
+            "validity": {"notBefore": issued.isoformat(), "notAfter": expires.isoformat(), "years": years},
+            "signer": {"name": signer, "role": role},
+            "run": {"started_at": verdict.get("started_at"), "finished_at": verdict.get("finished_at")},
+        },
+    }
+    _validate_statement(statement)
+    return statement
+
+
+def _validate_statement(statement: dict[str, Any]) -> None:
+    """Structural check with the in-toto attestation reference library."""
+    subjects = [ResourceDescriptor(name=s["name"], digest=s["digest"]).pb for s in statement["subject"]]
+    Statement(subjects, statement["predicateType"], {"verdict": statement["predicate"]["verdict"]}).validate()
+
+
+def sign_statement(statement: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
+    payload = json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    envelope = Envelope(payload=payload, payload_type=PAYLOAD_TYPE, signatures={})
+    envelope.sign(CryptoSigner(key))
+    return dict(envelope.to_dict())
+
+
+# -- verification ------------------------------------------------------------------------------------
+def read_certificate(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_read(path, "certificate").decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CertificateError(f"{path}: not a JSON certificate ({exc})") from None
+    if not isinstance(data, dict) or not {"payload", "payloadType", "signatures"} <= set(data):
+        raise CertificateError(f"{path}: not a DSSE envelope (needs payload, payloadType, signatures)")
+    return data
+
+
+def check_signature(envelope: dict[str, Any], key: Ed25519PublicKey) -> tuple[list[str], dict[str, Any]]:
+    """(problems, statement). The statement is only trustworthy when problems is empty."""
+    trusted = SSlibKey.from_crypto(key)
+    try:
+        parsed = Envelope.from_dict(copy.deepcopy(envelope))
+        statement = json.loads(parsed.payload)
+    except Exception as exc:  # any malformed field in the envelope
+        return [f"certificate envelope is malformed ({type(exc).__name__}: {exc})"], {}
+    if parsed.payload_type != PAYLOAD_TYPE:
+        return [f"payloadType is {parsed.payload_type!r}, expected {PAYLOAD_TYPE!r}"], statement
+    if trusted.keyid not in parsed.signatures:
+        signers = ", ".join(k[:16] for k in parsed.signatures) or "nobody"
+        return [f"wrong key: signed by key {signers}…, not by the trusted key {trusted.keyid[:16]}…"], statement
+    try:
+        parsed.verify([trusted], 1)
+    except Exception:
+        return ["signature does not match the certificate content (certificate changed after signing)"], statement
+    return [], statement
+
+
+def check_statement(statement: dict[str, Any], at: datetime) -> list[str]:
+    if statement.get("_type") != STATEMENT_TYPE or statement.get("predicateType") != PREDICATE_TYPE:
+        return ["not a sandbox certification statement"]
+    predicate = statement["predicate"]
+    problems = []
+    if predicate.get("verdict") not in SIGNABLE:
+        problems.append(f"verdict {predicate.get('verdict')} is not a certifying verdict")
+    validity = predicate.get("validity", {})
+    not_before = datetime.fromisoformat(validity["notBefore"])
+    not_after = datetime.fromisoformat(validity["notAfter"])
+    if at > not_after:
+        problems.append(f"expired on {not_after.date().isoformat()} (checked at {at.date().isoformat()})")
+    if at < not_before:
+        problems.append(f"not valid before {not_before.isoformat()}")
+    return problems
+
+
+def check_bundle(statement: dict[str, Any], bundle: Bundle) -> list[str]:
+    predicate = statement["predicate"]
+    problems = [f"bundle {p}" for p in bundle.problems()]
+    if bundle.digest != predicate["bundle"]["digest"]:
+        problems.append(f"bundle digest {bundle.digest[:23]}… is not the certified "
+                        f"{predicate['bundle']['digest'][:23]}… (MANIFEST.sha256 was changed or this is another run)")
+    if problems:
+        return problems
+    verdict = bundle.read_json("verdict.json")
+    if verdict.get("verdict") != predicate["verdict"]:
+        problems.append(f"verdict.json says {verdict.get('verdict')}, the certificate {predicate['verdict']}")
+    statuses = {r["id"]: r["status"] for r in verdict.get("requirements", [])}
+    for r in predicate["requirements"]:
+        if statuses.get(r["id"]) != r["status"]:
+            problems.append(f"{r['id']}: bundle status {statuses.get(r['id'])}, certified {r['status']}")
+    return problems
+
+
+def check_product(statement: dict[str, Any], product_dir: str) -> list[str]:
+    from harness.manifests import load_manifest
+    from harness.runners import get_runner
+
+    predicate = statement["predicate"]
+    manifest = load_manifest(product_dir)
+    if (manifest.id, manifest.version) != (predicate["product"]["id"], predicate["product"]["version"]):
+        return [f"product changed: {product_dir} is {manifest.id} {manifest.version}, the certificate is for "
+                f"{predicate['product']['id']} {predicate['product']['version']}"]
+    digest = get_runner(predicate.get("runner") or "inprocess").product_digest(manifest)
+    certified = "sha256:" + statement["subject"][0]["digest"]["sha256"]
+    if digest != certified:
+        return [f"product changed: digest today {digest[:23]}…, certified {certified[:23]}…"]
+    return []
+
+
+def verify(envelope: dict[str, Any], key: Ed25519PublicKey, *, bundle: Bundle | None = None,
+           product_dir: str | None = None, at: datetime | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Every reason the certificate is invalid (empty: valid), and the statement it carries."""
+    problems, statement = check_signature(envelope, key)
+    if problems:
+        return problems, statement
+    try:
+        problems = check_statement(statement, at or datetime.now(UTC))
+        if bundle is not None:
+            problems += check_bundle(statement, bundle)
+        if product_dir is not None:
+            problems += check_product(statement, product_dir)
+    except (KeyError, TypeError, ValueError) as exc:
+        problems.append(f"certificate statement is malformed ({type(exc).__name__}: {exc})")
+    return problems, statement
+
+
+def payload_of(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The statement inside an envelope, unverified (for display and tests)."""
+    return dict(json.loads(base64.b64decode(envelope["payload"])))
+
+
+def expiry(statement: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(statement["predicate"]["validity"]["notAfter"])
