@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -36,7 +37,7 @@ class Monotonicity(Params):
 def _ladder(app: dict[str, Any], which: str, p: Monotonicity) -> list[dict[str, Any]]:
     """The application with only one feature moved, rung by rung, from worse to better."""
     a = app["applicant"]
-    rungs = []
+    rungs: list[dict[str, Any]] = []
     if which == "income":
         factor = Decimal(1)
         while len(rungs) < p.max_rungs and max(Decimal(x) for x in a["annual_incomes"]) * factor <= p.max_income:
@@ -56,7 +57,7 @@ def monotonicity(ctx: CheckContext, p: Monotonicity) -> None:
     @ctx.given(app=mixed_applications(), which=st.sampled_from(["income", "delinquencies"]))
     def prop(app: dict[str, Any], which: str) -> None:
         decisions = [credit.decide(rung) for rung in _ladder(app, which, p)]
-        for rung, (low, high) in enumerate(zip(decisions, decisions[1:], strict=False)):
+        for rung, (low, high) in enumerate(pairwise(decisions)):
             detail = {"rung": rung, "worse_applicant": low, "better_applicant": high}
             if OUTCOME_RANK[high["outcome"]] < OUTCOME_RANK[low["outcome"]]:
                 ctx.fail(f"a better {which} changed the outcome the wrong way: {low['outcome']} → "

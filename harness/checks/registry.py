@@ -67,7 +67,9 @@ def registered() -> dict[str, CheckSpec]:
 
 
 def get_check(name: str) -> CheckSpec:
-    _load_builtin_checks()
+    _load_builtin_checks(name.split(".", 1)[0])
+    if name not in _REGISTRY:
+        _load_builtin_checks()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -77,8 +79,11 @@ def get_check(name: str) -> CheckSpec:
 def build_params(req: Requirement) -> Params:
     """Validate a requirement's parameters against its check; errors name the profile file and field."""
     where = f"{req.defined_in or 'profile'}: requirement {req.id}"
-    _load_builtin_checks()
+    _load_builtin_checks(req.check.split(".", 1)[0])
     spec = _REGISTRY.get(req.check)
+    if spec is None:
+        _load_builtin_checks()  # for the "did you mean" list
+        spec = _REGISTRY.get(req.check)
     if spec is None:
         raise ProfileError(
             f"{where}: check: no check named {req.check!r}{did_you_mean(req.check, _REGISTRY)}"
@@ -106,18 +111,20 @@ def validate_profile(profile: Profile) -> dict[str, Params]:
     return {req.id: build_params(req) for req in profile.requirements}
 
 
-_LOADED = False
+_LOADED: set[str] = set()
 _INFRASTRUCTURE = {"registry", "context", "common"}
 
 
-def _load_builtin_checks() -> None:
-    """Import every check module of ``harness.checks`` once (each registers its checks)."""
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
+def _load_builtin_checks(capability: str | None = None) -> None:
+    """Import the check modules of ``harness.checks`` (each registers its checks) once. Modules are named
+    after their capability (``credit_rules``, ``ledger_chain``, ``resilience``), so a run imports only
+    what its profile needs: a credit-only run never imports the AI or blockchain libraries."""
     import harness.checks as package
 
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in _INFRASTRUCTURE and not info.name.startswith("_"):
-            importlib.import_module(f"harness.checks.{info.name}")
+        name = info.name
+        if name in _INFRASTRUCTURE or name.startswith("_") or name in _LOADED:
+            continue
+        if capability is None or name == capability or name.startswith(capability + "_"):
+            importlib.import_module(f"harness.checks.{name}")
+            _LOADED.add(name)

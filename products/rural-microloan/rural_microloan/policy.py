@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 D = Decimal
+# Decimal values are immutable, so using them as dataclass defaults is safe.
 
 # One-year Loan Prime Rate as published by the National Interbank Funding Center (effective dates).
 LPR_1Y: tuple[tuple[date, Decimal], ...] = (
