@@ -32,7 +32,7 @@ def label(profile: Profile, req: Requirement, seed: int) -> None:
         f"{src.status}).{(' ' + src.note) if src.note else ''}"
     )
     # The regulation itself where the profile gives its address; otherwise the profile entry that cites it.
-    target = src.url or f"{Path(req.defined_in or profile.path).as_uri()}#{req.id}"
+    target = src.url or f"{Path(req.defined_in or profile.path).resolve().as_uri()}#{req.id}"
     allure.dynamic.link(target, link_type=LinkType.LINK, name=f"{src.number} {src.article} ({src.status})")
 
 

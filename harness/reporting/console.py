@@ -19,7 +19,7 @@ class ConsoleReport:
     """A pytest plugin object for the CLI: prints progress and keeps the finished run."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or _console()
         self.run: Any = None
 
     def pytest_sandbox_run_started(self, run: Any) -> None:
@@ -51,6 +51,12 @@ class ConsoleReport:
         verdict = run.verdict()
         self.console.print(f"Verdict: [{VERDICT_STYLE[verdict]}]{verdict.replace('_', ' ')}[/]   "
                            f"seed {run.seed} (repeat with --seed {run.seed})   results in {out}")
+
+
+def _console() -> Console:
+    """A terminal gets its own width; a log (CI, a pipe) gets lines wide enough not to wrap every result."""
+    probe = Console()
+    return Console(highlight=False, width=None if probe.is_terminal else 160)
 
 
 def _clip(text: str, limit: int) -> str:
