@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import QUICK, REFERENCE_CREDIT, ROOT
+from conftest import REFERENCE_CREDIT, ROOT
 
 from harness.cli import main
 
@@ -79,7 +79,8 @@ def test_no_traceback_from_a_real_process_on_bad_input() -> None:
 
 def test_certify_defect_exits_1_and_writes_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code = main(["certify", "tests/defects/credit-purpose-gap", "--profile", QUICK, "--out", str(out)])
+    quick = "tests/profiles/quick.yaml"  # relative on purpose: users type relative paths
+    code = main(["certify", "tests/defects/credit-purpose-gap", "--profile", quick, "--out", str(out)])
     verdict = json.loads((out / "verdict.json").read_text())
     assert code == 1 and verdict["verdict"] == "NOT_CERTIFIED"
     assert {r["id"]: r["status"] for r in verdict["requirements"]}["NAT-CREDIT-004"] == "failed"
