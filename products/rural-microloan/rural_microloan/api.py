@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rural_microloan import __version__, validation
+from rural_microloan import __version__, bookings, validation
 from rural_microloan.engine import CreditEngine, reason_code_list
 
 StartResponse = Callable[..., Any]
@@ -21,21 +22,40 @@ class CreditApp:
     """Routes contract operations to an engine; subclasses may swap the engine."""
 
     product = "rural-microloan"
+    store_class = bookings.BookingStore
 
     def __init__(self, engine: CreditEngine | None = None) -> None:
         self.engine = engine or CreditEngine()
+        data_dir = os.environ.get("SANDBOX_DATA_DIR")
+        self.store = self.store_class(data_dir) if data_dir else None
         self.routes: dict[tuple[str, str], Handler] = {
             ("GET", "/v1/health"): lambda _: (200, {"status": "ok", "product": self.product, "version": __version__}),
             ("GET", "/v1/reason-codes"): lambda _: (200, {"codes": reason_code_list()}),
             ("POST", "/v1/decisions"): self.decide,
             ("POST", "/v1/schedules"): self.schedule,
+            ("POST", "/v1/bookings"): self.book,
+            ("GET", "/v1/bookings"): self.list_bookings,
         }
 
+    def validate(self, body: Any) -> dict[str, Any]:
+        return validation.application(body)
+
     def decide(self, body: Any) -> tuple[int, Any]:
-        return 200, self.engine.decide(validation.application(body))
+        return 200, self.engine.decide(self.validate(body))
 
     def schedule(self, body: Any) -> tuple[int, Any]:
         return 200, self.engine.schedule(validation.schedule_request(body))
+
+    def book(self, body: Any) -> tuple[int, Any]:
+        if self.store is None:
+            return _problem(503, "Service Unavailable", "no data folder (SANDBOX_DATA_DIR) configured")
+        try:
+            return 201, self.store.add(bookings.booking(body))
+        except bookings.Conflict as exc:
+            return _problem(409, "Conflict", str(exc))
+
+    def list_bookings(self, _: Any) -> tuple[int, Any]:
+        return 200, {"bookings": self.store.all() if self.store is not None else []}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, payload = self.dispatch(environ)

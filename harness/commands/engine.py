@@ -1,0 +1,83 @@
+"""sandbox engine up|cleanup|status: provision the Docker engine and base image; remove what killed runs
+left behind (containers labelled ``org.sandbox.run`` whose harness process is gone, and their folders)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+HELP = "provision the Docker engine (up) or remove leftovers of killed runs (cleanup)"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "engine-up.sh"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("up", "cleanup", "status"))
+    parser.add_argument("--all", action="store_true",
+                        help="cleanup: also remove containers of runs that are still going")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "up":
+        return up()
+    if args.action == "cleanup":
+        removed = cleanup(everything=args.all)
+        print(f"removed {len(removed)} container(s) and folder(s) left by killed runs" +
+              (f": {', '.join(removed)}" if removed else ""))
+        return 0
+    from harness.runners.docker import LABEL_RUN, connect
+
+    client = connect()
+    running = client.containers.list(all=True, filters={"label": LABEL_RUN})
+    print(f"engine {client.version().get('Version')}: {len(running)} harness container(s)")
+    for c in running:
+        print(f"  {c.name} {c.status} owner={c.labels.get('org.sandbox.owner')}")
+    return 0
+
+
+def up() -> int:
+    from harness.errors import RunnerError
+
+    if not SCRIPT.is_file():
+        raise RunnerError(f"{SCRIPT}: provisioning script missing (is this a source checkout?)")
+    return subprocess.run(["bash", str(SCRIPT)], check=False).returncode
+
+
+def _alive(owner: str) -> bool:
+    host, _, pid = owner.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's run: not ours to judge
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cleanup(*, everything: bool = False) -> list[str]:
+    """Remove harness containers whose owner process is gone (all of them with ``everything``), their
+    run folders, and orphan run folders under /tmp; return what was removed."""
+    from harness.runners.docker import LABEL_DIR, LABEL_OWNER, LABEL_RUN, connect
+
+    client = connect()
+    removed: list[str] = []
+    for container in client.containers.list(all=True, filters={"label": LABEL_RUN}):
+        if not everything and _alive(container.labels.get(LABEL_OWNER, "")):
+            continue
+        container.remove(force=True, v=True)
+        removed.append(container.name)
+        folder = container.labels.get(LABEL_DIR, "")
+        if folder.startswith("/tmp/sbx-"):
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in Path("/tmp").glob("sbx-*"):
+        owner_file = folder / "owner"
+        owner = owner_file.read_text().strip() if owner_file.is_file() else ""
+        if owner and (everything or not _alive(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return removed

@@ -1,0 +1,56 @@
+"""Typed client for the resilience contract v1 (``resilience.yaml``): durable loan bookings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from harness.contracts.base import PROBLEM_JSON, ContractClient, to_json
+from harness.errors import CertificationFailure, ProductError
+
+
+class ResilienceClient(ContractClient):
+    contract_name = "resilience"
+
+    def book(self, booking: dict[str, Any]) -> dict[str, Any]:
+        """Book; return the acknowledged booking (201, schema-checked). Anything else is a failure."""
+        result: dict[str, Any] = self.call("book", booking)
+        return result
+
+    def bookings(self) -> list[dict[str, Any]]:
+        listed: list[dict[str, Any]] = self.call("bookings")["bookings"]
+        return listed
+
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.call("health")
+        return result
+
+    def try_book(self, booking: dict[str, Any] | None = None, *, raw: bytes | None = None) -> tuple[int, Any]:
+        """Book under pressure: a 201, or a clean refusal (4xx or 503 problem+json) is returned as
+        (status, body); a crash, a hang, another 5xx or a malformed refusal is a failure."""
+        op = self.contract.operations["book"]
+        try:
+            if raw is not None:
+                response = self.http.post(op.path, content=raw, headers={"content-type": "application/json"})
+            else:
+                response = self.http.post(op.path, json=to_json(booking))
+        except httpx.HTTPError as exc:
+            raise ProductError(f"POST {op.path}: connection to the product failed under pressure "
+                               f"({type(exc).__name__}: {exc})") from None
+        status = response.status_code
+        if status == 201:
+            body = response.json()
+            errors = self.contract.schema_errors("#/components/schemas/Booking", body)
+            if errors:
+                raise CertificationFailure(f"POST {op.path} acknowledged a booking that breaks the contract: "
+                                           f"{'; '.join(errors)}", evidence={"response": body})
+            return status, body
+        clean = (400 <= status < 500 or status == 503) and response.headers.get("content-type", "").startswith(
+            PROBLEM_JSON)
+        if not clean:
+            raise CertificationFailure(
+                f"POST {op.path} under pressure answered {status} ({response.headers.get('content-type')}), "
+                "expected 201 or a clean 4xx/503 problem+json refusal",
+                evidence={"response": response.text[:2000]})
+        return status, response.json()

@@ -1,0 +1,65 @@
+"""Egress probe, mounted read-only into a product container as ``sitecustomize.py`` (it imports nothing
+from the harness: it runs inside the product's interpreter).
+
+The container has no network (``network_mode: none``), so an outbound connection can only fail; a
+failed connect leaves no trace outside the process. This probe makes the attempt visible: a CPython
+audit hook (PEP 578, which product code cannot remove) records every name lookup of a remote host and
+every connect/sendto to a non-local address, as one JSON line in the harness-owned socket folder. The
+harness reads it back after the workload (``DockerRunner.egress_attempts``). Products in other languages
+are not covered by this probe; for them the runner still guarantees the attempt cannot succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import threading
+import time
+import traceback
+from typing import Any
+
+LOG = os.environ.get("SANDBOX_EGRESS_LOG", "/run/sandbox/egress.jsonl")
+LOCAL_NAMES = {None, "", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
+_busy = threading.local()
+
+
+def _local(address: Any) -> bool:
+    host = address[0] if isinstance(address, tuple) and address else address
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    return host in LOCAL_NAMES or (isinstance(host, str) and host.startswith("127."))
+
+
+def _record(event: str, target: Any) -> None:
+    frames = traceback.extract_stack(limit=8)[:-2]
+    where = [f"{f.filename}:{f.lineno} {f.name}" for f in frames if "egress_probe" not in f.filename
+             and "sitecustomize" not in f.filename][-4:]
+    line = json.dumps({"time": time.time(), "event": event, "target": repr(target), "stack": where})
+    fd = os.open(LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(fd, line.encode() + b"\n")
+    finally:
+        os.close(fd)
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if not event.startswith("socket.") or getattr(_busy, "on", False):
+        return
+    _busy.on = True
+    try:
+        if event in ("socket.connect", "socket.sendto", "socket.sendmsg") and len(args) >= 2:
+            sock, address = args[0], args[1]
+            if getattr(sock, "family", None) != socket.AF_UNIX and not _local(address):
+                _record(event, address)
+        elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex") and args \
+                and not _local(args[0]):
+            _record(event, args[0])
+    except Exception:  # the probe must never break the product
+        pass
+    finally:
+        _busy.on = False
+
+
+sys.addaudithook(_hook)

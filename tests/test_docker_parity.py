@@ -1,0 +1,63 @@
+"""Same checks, either runner: the reference product and every seeded-defect product that implements
+credit get the same per-requirement statuses in-process and in a container (each defect on the
+requirements it targets, to keep the slow tier short)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.api import certify, statuses
+from harness.manifests import load_manifest
+
+pytestmark = pytest.mark.container
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def credit_defects() -> list[Path]:
+    found = []
+    for folder in sorted((ROOT / "tests" / "defects").glob("credit-*")):
+        if not (folder / "product.yaml").is_file():
+            continue
+        manifest = load_manifest(folder)
+        if "credit" in manifest.capabilities and manifest.inprocess and manifest.seeded_defect:
+            found.append(folder)
+    return found
+
+
+def targets(folder: Path) -> list[str]:
+    manifest = load_manifest(folder)
+    assert manifest.seeded_defect is not None
+    return list(manifest.seeded_defect.requirements)
+
+
+def profile_for(requirements: list[str]) -> str:
+    return "chongqing" if any(r.startswith("CQ-") for r in requirements) else "national"
+
+
+def same_verdict(product: Path, only: list[str]) -> dict[str, str]:
+    profile = profile_for(only)
+    inprocess = certify(product, profile, only=only)
+    docker = certify(product, profile, runner="docker", only=only)
+    assert statuses(docker) == statuses(inprocess)
+    assert docker["verdict"] == inprocess["verdict"]
+    assert docker["runner"]["name"] == "docker" and inprocess["runner"]["name"] == "inprocess"
+    return statuses(docker)
+
+
+def test_there_are_credit_defects_to_compare() -> None:
+    assert len(credit_defects()) >= 1
+
+
+@pytest.mark.parametrize("defect", credit_defects(), ids=lambda p: p.name)
+def test_defect_gets_the_same_statuses_in_process_and_in_a_container(defect: Path) -> None:
+    only = targets(defect)
+    result = same_verdict(defect, only)
+    assert set(result) == set(only)  # whether each defect is caught is asserted by its own test
+
+
+def test_reference_gets_the_same_statuses_in_process_and_in_a_container() -> None:
+    only = sorted({r for d in credit_defects() for r in targets(d)})
+    result = same_verdict(ROOT / "products" / "rural-microloan", only)
+    assert set(result.values()) == {"passed"}

@@ -1,0 +1,43 @@
+"""Resilience checks need a container: the reference product passes them, each seeded defect fails exactly
+its requirement, and in-process they are skipped with a reason (never a false pass)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.api import certify, statuses
+
+pytestmark = pytest.mark.container
+
+RES = ["NAT-RES-001", "NAT-RES-002", "NAT-RES-003", "NAT-RES-004"]
+DEFECTS = {
+    "resilience-ack-before-fsync": ("NAT-RES-001", "acknowledged booking(s) lost"),
+    "resilience-slow-recovery": ("NAT-RES-002", "above the RTO"),
+    "resilience-phone-home": ("NAT-RES-003", "telemetry.vendor-analytics.example"),
+    "resilience-memory-leak": ("NAT-RES-004", "OOMKilled"),
+}
+
+
+def test_reference_product_passes_every_resilience_requirement_in_a_container() -> None:
+    doc = certify("products/rural-microloan", "national", runner="docker", only=RES)
+    assert statuses(doc) == dict.fromkeys(RES, "passed")
+    assert doc["verdict"] == "CERTIFIED"
+    assert doc["runner"]["run_options"]["network_mode"] == "none"
+    assert doc["product"]["digest"].startswith("image:sha256:")
+
+
+@pytest.mark.parametrize("defect", sorted(DEFECTS))
+def test_resilience_defect_fails_its_requirement(defect: str) -> None:
+    req, evidence = DEFECTS[defect]
+    doc = certify(f"tests/defects/{defect}", "national", runner="docker", only=[req])
+    result = next(r for r in doc["requirements"] if r["id"] == req)
+    assert result["status"] == "failed", result["message"]
+    assert evidence in result["message"]
+    assert doc["verdict"] == "NOT_CERTIFIED"
+
+
+def test_in_process_resilience_requirements_are_skipped_with_the_reason() -> None:
+    doc = certify("products/rural-microloan", "national", only=RES)
+    assert statuses(doc) == dict.fromkeys(RES, "skipped")
+    assert all("--runner docker" in r["message"] for r in doc["requirements"])
+    assert doc["verdict"] == "CERTIFIED"

@@ -1,0 +1,142 @@
+"""The docker runner itself: the container is really isolated, failures are classified right, and
+nothing is left behind after normal runs, Ctrl-C, SIGTERM, or a SIGKILLed harness + `sandbox engine cleanup`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.errors import ProductStartError, RunnerError
+from harness.manifests import load_manifest
+from harness.profiles import load_profile
+from harness.runners.docker import LABEL_RUN, DockerRunner, connect
+
+pytestmark = pytest.mark.container
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "products" / "rural-microloan"
+
+
+def leftovers() -> list[str]:
+    out = subprocess.run(["docker", "ps", "-a", "-q", "--filter", f"label={LABEL_RUN}"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.split()
+
+
+@pytest.fixture
+def running() -> Iterator[DockerRunner]:
+    runner = DockerRunner()
+    runner.start(load_manifest(REFERENCE), load_profile("national"))
+    try:
+        yield runner
+    finally:
+        runner.stop()
+
+
+def test_container_runs_isolated_with_the_profile_limits(running: DockerRunner) -> None:
+    container = connect().containers.get(running._container.id)
+    host = container.attrs["HostConfig"]
+    assert host["NetworkMode"] == "none"
+    assert host["ReadonlyRootfs"] is True
+    assert host["CapDrop"] == ["ALL"]
+    assert host["SecurityOpt"] == ["no-new-privileges"]
+    assert host["Memory"] == 256 * 2**20 and host["NanoCpus"] == 10**9 and host["PidsLimit"] == 64
+    assert container.attrs["Config"]["User"] == "65534:65534"
+    assert container.labels[LABEL_RUN] == running.run_id
+    assert len(str(running.socket_path).encode()) < 107
+    probe = "import os,socket; print(os.getuid()); open('/etc/x','w')"
+    code, output = container.exec_run(["python3", "-c", probe])
+    assert code != 0 and b"65534" in output and b"Read-only file system" in output
+    code, output = container.exec_run(["python3", "-c", "import socket; socket.create_connection(('1.1.1.1', 53), 2)"])
+    assert code != 0 and b"Network is unreachable" in output
+    code, output = container.exec_run(["grep", "CapEff", "/proc/1/status"])
+    assert output.split()[-1] == b"0000000000000000"
+    with httpx.Client(transport=running.transport(), base_url="http://product") as http:
+        assert http.get("/v1/health").json()["status"] == "ok"
+
+
+def test_restart_keeps_the_data_folder_and_reports_seconds(running: DockerRunner) -> None:
+    with httpx.Client(transport=running.transport(), base_url="http://product") as http:
+        booking = {"booking_id": "keep-1", "borrower_id": "c1", "amount": "100.00", "term_months": 3}
+        assert http.post("/v1/bookings", json=booking).status_code == 201
+        seconds = running.restart(kill=True)
+        assert 0 < seconds < 30
+        assert http.get("/v1/bookings").json()["bookings"] == [booking]
+    assert (running.data_dir() / "bookings.jsonl").is_file()
+
+
+def test_unreachable_engine_is_a_runner_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    with pytest.raises(RunnerError, match="not reachable"):
+        DockerRunner().start(load_manifest(REFERENCE), load_profile("national"))
+
+
+def test_product_crashing_at_start_is_a_product_start_error_with_its_log(tmp_path: Path) -> None:
+    product = tmp_path / "crash"
+    product.mkdir()
+    (product / "crash_app.py").write_text("raise SystemExit('missing licence key')\n")
+    (product / "product.yaml").write_text(textwrap.dedent(f"""\
+        id: crash-at-start
+        name: Crashes at start
+        vendor: test
+        version: "1"
+        lender_type: rural_commercial_bank
+        capabilities: {{credit: {{contract: "1"}}}}
+        sources: [".", "{os.path.relpath(REFERENCE, product)}"]
+        inprocess: {{app: "crash_app:create_app"}}
+        """))
+    runner = DockerRunner()
+    try:
+        with pytest.raises(ProductStartError, match="exited with code 1") as info:
+            runner.start(load_manifest(product), load_profile("national"))
+        assert "missing licence key" in info.value.evidence["container log"]
+    finally:
+        runner.stop()
+    assert leftovers() == []
+    assert runner._folder is not None and not runner._folder.exists()
+
+
+def _certify_in_background() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "harness.cli", "certify", str(REFERENCE), "--profile",
+                             "national", "--runner", "docker", "--out", "/tmp/sandbox-docker-test-out"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _wait_for_container(proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.time() + 60
+    while not leftovers():
+        assert proc.poll() is None and time.time() < deadline, "the run never started a container"
+        time.sleep(0.2)
+    time.sleep(1.0)  # mid-run
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_run_leaves_nothing_behind(sig: signal.Signals) -> None:
+    assert leftovers() == []
+    proc = _certify_in_background()
+    _wait_for_container(proc)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    assert leftovers() == []
+    assert not list(Path("/tmp").glob("sbx-*/owner"))
+
+
+def test_killed_harness_leftovers_are_removed_by_engine_cleanup() -> None:
+    proc = _certify_in_background()
+    _wait_for_container(proc)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert leftovers(), "SIGKILL gives the harness no chance to clean up"
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "engine", "cleanup"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert "removed 1 container" in done.stdout
+    assert leftovers() == []
+    assert not list(Path("/tmp").glob("sbx-*/owner"))
