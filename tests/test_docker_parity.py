@@ -32,12 +32,13 @@ def targets(folder: Path) -> list[str]:
     return list(manifest.seeded_defect.requirements)
 
 
-def profile_for(requirements: list[str]) -> str:
-    return "chongqing" if any(r.startswith("CQ-") for r in requirements) else "national"
+# Chongqing's budget with a short shrink time: detection is the same as under the real profile (asserted
+# in test_credit_checks), and a container run costs no more than it must.
+PROFILE = str(ROOT / "tests" / "profiles" / "chongqing-quick.yaml")
 
 
 def same_verdict(product: Path, only: list[str]) -> dict[str, str]:
-    profile = profile_for(only)
+    profile = PROFILE
     inprocess = certify(product, profile, only=only)
     docker = certify(product, profile, runner="docker", only=only)
     assert statuses(docker) == statuses(inprocess)
@@ -54,7 +55,7 @@ def test_there_are_credit_defects_to_compare() -> None:
 def test_defect_gets_the_same_statuses_in_process_and_in_a_container(defect: Path) -> None:
     only = targets(defect)
     result = same_verdict(defect, only)
-    assert set(result) == set(only)  # whether each defect is caught is asserted by its own test
+    assert result == dict.fromkeys(only, "failed")  # caught, and caught the same way by both runners
 
 
 def test_reference_gets_the_same_statuses_in_process_and_in_a_container() -> None:
