@@ -59,6 +59,7 @@ class Contract:
         self.uri = f"urn:sandbox:contract:{name}"
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry = Registry().with_resource(self.uri, resource)
+        self._validators: dict[str, Draft202012Validator] = {}
         self.operations = self._index_operations()
 
     @property
@@ -79,7 +80,10 @@ class Contract:
         return ops
 
     def validator(self, ref: str) -> Draft202012Validator:
-        return Draft202012Validator({"$ref": f"{self.uri}{ref}"}, registry=self._registry)
+        """One validator per schema, built once (building one costs more than validating a body)."""
+        if ref not in self._validators:
+            self._validators[ref] = Draft202012Validator({"$ref": f"{self.uri}{ref}"}, registry=self._registry)
+        return self._validators[ref]
 
     def schema_errors(self, ref: str, body: Any) -> list[str]:
         errors = sorted(self.validator(ref).iter_errors(body), key=lambda e: list(e.absolute_path))
