@@ -46,8 +46,6 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     if code == pytest.ExitCode.USAGE_ERROR or not verdict.is_file():
         raise HarnessError(f"certification of {product} against {profile} did not complete (pytest exit {code})")
     document: dict[str, Any] = json.loads(verdict.read_text(encoding="utf-8"))
-    if only:
-        document["selection"] = list(only)
     return document
 
 

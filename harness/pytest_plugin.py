@@ -74,6 +74,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             session.config.hook.pytest_sandbox_progress(message=f"warning: {warning}")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A run that selected only some requirements (``-k``) says so in verdict.json: never a full certification."""
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is not None:
+        chosen = [item.requirement.id for item in session.items if isinstance(item, RequirementItem)]
+        if len(chosen) < len(run.profile.requirements):
+            run.selection = chosen
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     run = parent.config.stash.get(RUN_KEY, None)
     if run is not None and file_path.resolve() == Path(run.profile.path).resolve():

@@ -40,6 +40,7 @@ class CertificationRun:
     _http: httpx.Client | None = None
     _start_error: BaseException | None = None
     _product_digest: str = ""
+    selection: list[str] | None = None  # requirement IDs when only some were run (pytest -k)
     waivers: WaiverSet = field(default_factory=WaiverSet)
     replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
     _exchanges: deque[tuple[int, dict[str, Any]]] = field(default_factory=lambda: deque(maxlen=100))
@@ -162,6 +163,7 @@ class CertificationRun:
             "started_at": self.started_at,
             "finished_at": self.finished_at or _now(),
             "requirements": [r.as_json() for r in self.results],
+            **({"selection": self.selection} if self.selection is not None else {}),
             "waivers": self.waivers.describe(),
         }
 

@@ -25,6 +25,7 @@ def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pyte
     assert result.ret == 1
     verdict = json.loads((out / "verdict.json").read_text())
     assert verdict["seed"] == 7 and verdict["verdict"] == "NOT_CERTIFIED"
+    assert verdict["selection"] == [f"NAT-CREDIT-00{i}" for i in range(1, 10)]  # -k: recorded as partial
     labels = [json.loads(p.read_text())["labels"] for p in (out / "allure").glob("*-result.json")]
     assert any({"name": "story", "value": "NAT-CREDIT-004 Loans for prohibited purposes are always declined"}
                in group for group in labels)
