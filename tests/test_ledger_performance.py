@@ -1,0 +1,22 @@
+"""BC-LEDGER-008 / HZ-LEDGER-001 (throughput and latency, SHOULD) can fail: a ledger that serialises commits
+behind a synchronous replication wait is measured below the profile's minimum; the reference passes."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from harness.api import certify, statuses
+
+REQS = ["BC-LEDGER-008", "HZ-LEDGER-001"]
+
+
+def test_slow_commit_ledger_fails_the_throughput_requirements() -> None:
+    doc = certify(ROOT / "tests/defects/ledger-slow-commit", "hangzhou", only=REQS)
+    assert statuses(doc) == dict.fromkeys(REQS, "failed")
+    assert doc["verdict"] == "CERTIFIED_WITH_FINDINGS"  # SHOULD requirements: findings, not a refusal
+    assert all("TPS" in r["message"] for r in doc["requirements"])
+
+
+def test_reference_ledger_meets_the_throughput_requirements() -> None:
+    doc = certify(ROOT / "products/chain-ledger", "hangzhou", only=REQS)
+    assert statuses(doc) == dict.fromkeys(REQS, "passed")
