@@ -1,5 +1,7 @@
 """Print throughput (TPS) and latency (p50/p99) of signed transfers, measured like Hyperledger Caliper,
-for ledger products run in-process (the same measurement as the ``ledger.performance`` check).
+for ledger products run in-process (the same measurement as the ``ledger.performance`` check): by default
+the reference chain-ledger and the evm-token adapter (a Vyper token on eth-tester/py-evm, whose EVM runs
+in Python and serialises every transaction behind one lock).
 
     .venv/bin/python benchmarks/bench_ledger.py [PRODUCT_DIR ...] [--transfers N] [--concurrency C]
 """
@@ -35,7 +37,8 @@ def bench(product: Path, transfers: int, concurrency: int) -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("products", nargs="*", default=[str(ROOT / "products" / "chain-ledger")])
+    parser.add_argument("products", nargs="*",
+                        default=[str(ROOT / "products" / "chain-ledger"), str(ROOT / "products" / "evm-token")])
     parser.add_argument("--transfers", type=int, default=400)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8])
     args = parser.parse_args(argv)

@@ -1,4 +1,7 @@
-"""Seeded defect: sealing tops up the last block while it has room, so a sealed block is rewritten."""
+"""Seeded defect: sealing appends to the last sealed block (a "growing tip"), so a sealed block is rewritten.
+
+It rewrites on every seal after the first block, whatever the tip holds, so a failing sequence replays the
+same way (a rule depending on how full earlier sequences left the tip made the failure flaky on replay)."""
 
 from typing import Any
 
@@ -9,7 +12,7 @@ from chain_ledger.ledger import Ledger
 
 class TipRewriteLedger(Ledger):
     def _seal_block(self, txs: list[dict[str, Any]]) -> None:
-        if len(self.blocks) > 1 and txs and len(self.blocks[-1]["transactions"]) + len(txs) <= self.block_size:
+        if len(self.blocks) > 1 and txs:
             tip = self.blocks.pop()
             merged = tip["transactions"] + list(txs)
             header = {**tip["header"], "merkle_root": crypto.merkle_root(merged)}
