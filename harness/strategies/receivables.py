@@ -33,8 +33,8 @@ def face_units(max_units: int = 5_000_000_000) -> st.SearchStrategy[int]:
     return st.one_of(st.integers(100, 100_000), st.integers(100, max_units))
 
 
-def due_dates(today: date | None = None) -> st.SearchStrategy[date]:
-    start = (today or date.today()) + timedelta(days=30)
+def due_dates(start: date = date(2030, 1, 1)) -> st.SearchStrategy[date]:
+    """Due dates in a fixed future window: never relative to today, so a seed replays the same dates."""
     return st.dates(min_value=start, max_value=start + timedelta(days=330))
 
 
