@@ -50,7 +50,8 @@ class InProcess(_Strict):
 class Container(_Strict):
     dockerfile: str = "Dockerfile"
     command: list[str] | None = None
-    wheels: list[str] = Field(default_factory=list, description="PyPI requirements baked in as wheels")
+    wheels: list[str] = Field(default_factory=list, description="PyPI requirements baked in as wheels; a bare "
+                              "name is pinned to the version installed beside the harness")
 
 
 class SeededDefect(_Strict):

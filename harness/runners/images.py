@@ -8,11 +8,13 @@ so an unchanged product is never rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,8 +62,21 @@ def tree_digest(root: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def pin_to_host(requirements: list[str]) -> list[str]:
+    """A bare name is pinned to the version installed next to the harness, so the container runs exactly
+    the library versions the in-process run used; an explicit specifier is kept as written."""
+    pinned = []
+    for req in requirements:
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", req):
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                req = f"{req}=={metadata.version(req)}"
+        pinned.append(req)
+    return pinned
+
+
 def _download_wheels(requirements: list[str], dest: Path) -> None:
     """``pip download`` binary wheels for the image's CPython on the host (cached), copy them in."""
+    requirements = pin_to_host(requirements)
     key = hashlib.sha256("\n".join(sorted(requirements)).encode()).hexdigest()[:16]
     cache = WHEEL_CACHE / key
     if not (cache / ".complete").is_file():
