@@ -41,6 +41,7 @@ class CertificationRun:
     _start_error: BaseException | None = None
     _product_digest: str = ""
     selection: list[str] | None = None  # requirement IDs when only some were run (pytest -k)
+    startup_s: float | None = None  # seconds the runner took to make the product ready
     waivers: WaiverSet = field(default_factory=WaiverSet)
     replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
     _exchanges: deque[tuple[int, dict[str, Any]]] = field(default_factory=lambda: deque(maxlen=100))
@@ -65,7 +66,9 @@ class CertificationRun:
             raise self._start_error
         if self._http is None:
             try:
+                began = time.perf_counter()
                 self.runner.start(self.manifest, self.profile)
+                self.startup_s = round(time.perf_counter() - began, 3)
                 self._http = httpx.Client(transport=self.runner.transport(), base_url="http://product",
                                           timeout=self.profile.hypothesis.request_timeout_s,
                                           event_hooks={"response": [self._record]})
@@ -156,7 +159,7 @@ class CertificationRun:
             "product": {"id": self.manifest.id, "version": self.manifest.version, "digest": self.product_digest(),
                         "name": self.manifest.name, "vendor": self.manifest.vendor,
                         "lender_type": self.manifest.lender_type},
-            "runner": self.runner.describe(),
+            "runner": {**self.runner.describe(), "startup_s": self.startup_s},
             "seed": self.seed,
             "harness": {"version": __version__, "python": platform.python_version()},
             "counts": counts(self.results),
