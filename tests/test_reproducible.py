@@ -14,6 +14,7 @@ REQS = ["CQ-CREDIT-001", "NAT-CREDIT-003", "NAT-CREDIT-008"]
 
 def _stable(doc: dict[str, Any]) -> dict[str, Any]:
     doc = {k: v for k, v in doc.items() if k not in ("started_at", "finished_at")}
+    doc["runner"] = {k: v for k, v in doc["runner"].items() if k != "startup_s"}  # a timing, like a timestamp
     doc["requirements"] = [{k: v for k, v in r.items() if k != "duration_s"} for r in doc["requirements"]]
     return doc
 
