@@ -42,6 +42,11 @@ class NotApplicable(Exception):
     """The requirement does not apply to this product or run; reported as ``skipped`` with the reason."""
 
 
+class RunnerLimitation(NotApplicable):
+    """The requirement applies, but this runner cannot evaluate it (e.g. a crash test in-process). Reported as
+    ``skipped`` and listed under ``not_evaluated`` in verdict.json; such a run cannot be signed."""
+
+
 class CertificationFailure(AssertionError):
     """The product violated a requirement.
 

@@ -16,7 +16,7 @@ import pytest
 
 from harness import hookspecs
 from harness.checks.registry import get_check
-from harness.errors import CertificationFailure, HarnessError, NotApplicable
+from harness.errors import CertificationFailure, HarnessError, NotApplicable, RunnerLimitation
 from harness.profiles import Requirement
 from harness.reporting import allure as allure_map
 from harness.reporting.outputs import write_verdict
@@ -102,6 +102,7 @@ class RequirementItem(pytest.Item):
         super().__init__(**kwargs)
         self.requirement = requirement
         self.error: BaseException | None = None
+        self.needs_runner = False
         self.examples = 0
         self.evidence: dict[str, Any] = {}
         self.duration = 0.0
@@ -127,7 +128,8 @@ class RequirementItem(pytest.Item):
             finally:
                 self.examples, self.evidence = ctx.examples, ctx.evidence
         except NotApplicable as exc:
-            pytest.skip(f"not applicable: {exc}")
+            self.needs_runner = isinstance(exc, RunnerLimitation)
+            pytest.skip(f"{'not evaluated' if self.needs_runner else 'not applicable'}: {exc}")
         except Exception as exc:
             self.error = exc
             if isinstance(exc, CertificationFailure):
@@ -175,6 +177,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         result = run.result_for(req, "skipped", reason.removeprefix("Skipped: "), duration_s=item.duration)
+        result.needs_runner = item.needs_runner
     elif report.passed:
         result = run.result_for(req, "passed", examples=item.examples, duration_s=item.duration)
     else:

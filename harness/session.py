@@ -166,6 +166,7 @@ class CertificationRun:
             "started_at": self.started_at,
             "finished_at": self.finished_at or _now(),
             "requirements": [r.as_json() for r in self.results],
+            "not_evaluated": [r.id for r in self.results if r.needs_runner],
             **({"selection": self.selection} if self.selection is not None else {}),
             "waivers": self.waivers.describe(),
         }

@@ -32,6 +32,7 @@ class RequirementResult:
     duration_s: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
     waiver: dict[str, Any] | None = None
+    needs_runner: bool = False  # skipped only because this runner cannot evaluate it
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready: evidence stays out (it goes to Allure and the bundle); odd values become strings."""

@@ -1,7 +1,9 @@
 """Sign-off: a certificate for the reference product verifies; every kind of tampering is rejected.
 
-One full run of the reference product against the real ``chongqing`` profile (a copy of the product, so
-the product-changed test can edit it) is signed once; each test copies what it tampers with.
+One full run of the reference product against the ``chongqing`` profile without its container-only
+requirements (tests/profiles/chongqing-inprocess.yaml; a copy of the product, so the product-changed test
+can edit it) is signed once; each test copies what it tampers with. A docker run of the real profile is
+signed and verified in test_docker_certificate.py.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from harness.evidence.bundle import MANIFEST, write_archive, write_manifest
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "products" / "rural-microloan"
 MINI = str(ROOT / "tests" / "profiles" / "evidence-mini.yaml")
+CHONGQING_INPROCESS = str(ROOT / "tests" / "profiles" / "chongqing-inprocess.yaml")
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
@@ -37,7 +40,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("cert")
     product = base / "rural-microloan"
     shutil.copytree(REFERENCE, product, ignore=shutil.ignore_patterns("__pycache__"))
-    doc = certify(product, "chongqing", out=base / "bundle", allure=True)
+    doc = certify(product, CHONGQING_INPROCESS, out=base / "bundle", allure=True)
     assert doc["verdict"] == "CERTIFIED"
     assert main(["keygen", str(base / "keys" / "officer")]) == 0
     assert main(["keygen", str(base / "keys" / "other")]) == 0
@@ -56,7 +59,7 @@ def test_reference_certificate_verifies_with_bundle_archive_and_product(signed, 
     code, out, err = cli(capsys, "verify", signed["cert"], "--key", signed["pub"], "--bundle", signed["tgz"],
                          "--product", signed["product"])
     assert code == 0, err
-    assert out.startswith("VALID rural-microloan 1.0.0 × chongqing")
+    assert out.startswith("VALID rural-microloan 1.0.0 × chongqing-inprocess")
     assert "checked signature, validity, bundle, product" in out
     code, _, err = cli(capsys, "verify", signed["cert"], "--key", signed["pub"], "--bundle", signed["bundle"])
     assert code == 0, err

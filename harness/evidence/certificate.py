@@ -106,6 +106,11 @@ def eligibility(bundle: Bundle) -> dict[str, Any]:
     if wanted - ran:
         raise NotEligible(f"partial run: {len(wanted - ran)} requirement(s) of profile {profile.get('id')} were "
                           f"not evaluated ({', '.join(sorted(wanted - ran)[:5])}); certify the full profile")
+    levels = {r["id"]: r.get("level") for r in verdict.get("requirements", [])}
+    unevaluated = [i for i in verdict.get("not_evaluated", []) if levels.get(i) == "MUST"]
+    if unevaluated:
+        raise NotEligible(f"MUST requirement(s) {', '.join(unevaluated)} could not be evaluated by the "
+                          f"{verdict.get('runner', {}).get('name')} runner; certify with --runner docker to sign")
     if verdict.get("verdict") not in SIGNABLE:
         bad = [f"{r['id']} {r['status']}" for r in verdict.get("requirements", [])
                if r.get("level") == "MUST" and r.get("status") in ("failed", "broken")]

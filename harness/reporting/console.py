@@ -48,6 +48,11 @@ class ConsoleReport:
             table.add_row(r.id, r.level, f"[{STYLE[r.status]}]{r.status}[/]",
                           "" if r.status == "passed" else _clip(detail, 300))
         self.console.print(table)
+        unevaluated = [r.id for r in run.results if r.needs_runner and r.level == "MUST"]
+        if unevaluated:
+            self.console.print(f"[yellow]Not evaluated by the {run.runner.name} runner: {', '.join(unevaluated)} "
+                               "(MUST). This verdict does not cover them and cannot be signed; certify with "
+                               "--runner docker.[/]")
         verdict = run.verdict()
         self.console.print(f"Verdict: [{VERDICT_STYLE[verdict]}]{verdict.replace('_', ' ')}[/]   "
                            f"seed {run.seed} (repeat with --seed {run.seed})   results in {out}")

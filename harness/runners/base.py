@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.errors import NotApplicable
+from harness.errors import RunnerLimitation
 
 if TYPE_CHECKING:
     import httpx
@@ -44,11 +44,11 @@ class Runner(ABC):
     # Optional abilities ---------------------------------------------------------------------------
     def restart(self, *, kill: bool = True) -> float:
         """Kill (SIGKILL when ``kill``) and restart the product on the same data; return seconds until ready."""
-        raise NotApplicable(f"the {self.name} runner cannot restart the product; use --runner docker")
+        raise RunnerLimitation(f"the {self.name} runner cannot restart the product; use --runner docker")
 
     def data_dir(self) -> Path:
         """Host path of the product's data folder (``SANDBOX_DATA_DIR`` inside the product)."""
-        raise NotApplicable(f"the {self.name} runner exposes no product data folder")
+        raise RunnerLimitation(f"the {self.name} runner exposes no product data folder")
 
     def logs(self) -> str:
         """The product's log output so far."""
@@ -56,7 +56,7 @@ class Runner(ABC):
 
     def egress_attempts(self) -> list[dict[str, Any]]:
         """Outbound network connection attempts the product made (recorded by a probe)."""
-        raise NotApplicable(f"the {self.name} runner neither cuts nor watches the product's network; "
+        raise RunnerLimitation(f"the {self.name} runner neither cuts nor watches the product's network; "
                             "use --runner docker")
 
     def describe(self) -> dict[str, Any]:

@@ -265,9 +265,13 @@ class DockerRunner(Runner):
         return info
 
     def product_digest(self, manifest: Manifest) -> str:
-        if self._image is None:
-            return manifest.source_digest()
-        return f"image:{self._image.id};context:{self._context_digest}"
+        """The digest of the image's build context (Dockerfile, sources, pinned wheels): what was built and
+        tested, and what `sandbox verify --product` can recompute without building. The image ID itself is
+        recorded under runner.image in verdict.json."""
+        if self._context_digest:
+            return self._context_digest
+        with tempfile.TemporaryDirectory(prefix="sbx-digest-") as folder:
+            return images.assemble_context(manifest, Path(folder))
 
 
 # -- cleanup on every way out ------------------------------------------------------------------------
