@@ -106,7 +106,7 @@ def bench_certification(product: str, profile: str) -> None:
 
 # The reference product each regional profile certifies (the images are built before timing).
 REGIONS = [("guangzhou", "products/xborder-payments"), ("hangzhou", "products/chain-ledger"),
-           ("beijing", "products/ai-credit-model")]
+           ("beijing", "products/ai-credit-model"), ("shanghai", "products/receivables-platform")]
 
 
 def warm_image(product: str) -> float:

@@ -53,9 +53,19 @@ def pytest_configure(config: pytest.Config) -> None:
                                        config.getoption("sandbox_seed"), config.getoption("sandbox_waivers"))
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
-    run.runner.progress = lambda message: config.hook.pytest_sandbox_progress(message=message)  # type: ignore[method-assign]
+    run.runner.progress = lambda message: _progress(config, message)  # type: ignore[method-assign]
     config.stash[RUN_KEY] = run
     config.args[:] = [str(Path(run.profile.path).resolve())]
+
+
+def _progress(config: pytest.Config, message: str) -> None:
+    """Runner steps happen inside a requirement, where pytest captures output: show them past the capture."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        config.hook.pytest_sandbox_progress(message=message)
+        return
+    with capture.global_and_fixture_disabled():
+        config.hook.pytest_sandbox_progress(message=message)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -34,7 +34,7 @@ def both(product: Path | str, profile: str, only: list[str]) -> tuple[dict[str, 
     docker = certify(product, profile, runner="docker", only=only)
     assert inprocess["runner"]["name"] == "inprocess" and docker["runner"]["name"] == "docker"
     assert docker["runner"]["run_options"]["network_mode"] == "none"
-    assert docker["product"]["digest"].startswith("image:sha256:")
+    assert docker["product"]["digest"].startswith("sha256:") and docker["runner"]["image"]["id"].startswith("sha256:")
     return inprocess, docker
 
 

@@ -23,7 +23,7 @@ def test_reference_product_passes_every_resilience_requirement_in_a_container() 
     assert statuses(doc) == dict.fromkeys(RES, "passed")
     assert doc["verdict"] == "CERTIFIED"
     assert doc["runner"]["run_options"]["network_mode"] == "none"
-    assert doc["product"]["digest"].startswith("image:sha256:")
+    assert doc["product"]["digest"].startswith("sha256:") and doc["runner"]["image"]["id"].startswith("sha256:")
 
 
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
