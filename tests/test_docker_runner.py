@@ -20,7 +20,7 @@ from harness.manifests import load_manifest
 from harness.profiles import load_profile
 from harness.runners.docker import LABEL_RUN, DockerRunner, connect
 
-pytestmark = pytest.mark.container
+pytestmark = [pytest.mark.container, pytest.mark.serial]  # checks engine-wide state: runs alone
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "products" / "rural-microloan"
 
