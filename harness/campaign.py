@@ -40,15 +40,18 @@ class Pair:
 
 
 def plan(products: list[str], profiles: list[str]) -> tuple[list[Pair], list[dict[str, Any]]]:
-    """The pairs to certify, and the pairs left out (with the missing capabilities)."""
+    """The pairs to certify (the product implements a capability the profile focuses on), and the pairs left
+    out (with the profile's focus capabilities the product lacks)."""
     manifests = [(p, load_manifest(p)) for p in products]
     loaded = [(name, load_profile(name)) for name in profiles]
     pairs, skipped = [], []
     for product, manifest in manifests:
         for name, profile in loaded:
-            missing = sorted({r.capability for r in profile.requirements} - set(manifest.capabilities))
-            if missing:
-                skipped.append({"product": manifest.id, "profile": profile.id, "missing_capabilities": missing})
+            # A region's focus (what it adds to the national baseline) decides: a ledger product belongs under
+            # Hangzhou even though the inherited credit requirements will be skipped for it.
+            if not set(profile.focus_capabilities) & set(manifest.capabilities):
+                skipped.append({"product": manifest.id, "profile": profile.id,
+                                "missing_capabilities": sorted(profile.focus_capabilities)})
             else:
                 pairs.append(Pair(product, name, manifest.id, profile.id))
     return pairs, skipped

@@ -136,6 +136,9 @@ class Profile(_Strict):
     certificate: CertificatePolicy
     container_limits: ContainerLimits
     requirements: list[Requirement]
+    focus_capabilities: list[str] = Field(
+        default_factory=list, description="Capabilities of the requirements this profile adds or includes itself "
+        "(not only inherits): a product is certified against the profile when it implements one of them")
     path: str = Field("", exclude=True)
 
     @property
@@ -245,6 +248,8 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
             if req.id in by_id and by_id[req.id] != req:
                 raise ProfileError(f"{path}: includes: {name} redefines {req.id} differently; keep one")
             by_id[req.id] = req
+    focus = {r.capability for r in by_id.values() if r.id not in {p.id for p in parent.requirements}}
+    focus |= {r.capability for r in own.requirements}
     for req in own.requirements:
         if req.id in by_id:
             raise ProfileError(
@@ -267,6 +272,7 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
         certificate=own.certificate or parent.certificate,
         container_limits=own.container_limits or parent.container_limits,
         requirements=list(by_id.values()),
+        focus_capabilities=sorted(focus),
         path=str(path),
     )
 
