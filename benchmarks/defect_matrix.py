@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE_BY_PREFIX = {"CQ": "chongqing", "NAT": "chongqing", "GZ": "guangzhou", "BJ": "beijing", "BC": "hangzhou",
                      "HZ": "hangzhou", "SH": "shanghai"}
-CONTAINER_ONLY = ("NAT-RES-",)
+CONTAINER_ONLY = ("NAT-RES-", "BC-LEDGER-005")  # need a restart on the same data volume
 
 
 def profile_for(targets: list[str]) -> str:
