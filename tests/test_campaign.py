@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from conftest import product_copy
 
 from harness.campaign import plan
 from harness.cli import main
@@ -13,32 +14,9 @@ from harness.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 MINI = str(ROOT / "tests" / "profiles" / "evidence-mini.yaml")
 REFERENCE = str(ROOT / "products" / "rural-microloan")
-DEFECT_CODE = """
-from rural_microloan.engine import CreditEngine
-
-
-class Engine(CreditEngine):
-    def policy_reasons(self, applicant, loan, points, limit):
-        reasons = super().policy_reasons(applicant, loan, points, limit)
-        return ["GENERAL_POLICY"] if points < self.policy.cutoff else reasons  # defect: undeclared catch-all
-
-
-def create_app():
-    from rural_microloan.api import CreditApp
-
-    return CreditApp(Engine())
-"""
-
-
 def make_defect(base: Path) -> str:
-    folder = base / "credit-generic-reason"
-    folder.mkdir()
-    (folder / "defect_campaign_generic_reason.py").write_text(DEFECT_CODE)
-    (folder / "product.yaml").write_text(
-        "id: credit-generic-reason\nname: Defect\nvendor: self-test\nversion: 1.0.0-defect\n"
-        "lender_type: rural_commercial_bank\ncapabilities: {credit: {contract: '1'}}\n"
-        f"sources: ['.', '{REFERENCE}']\ninprocess: {{app: 'defect_campaign_generic_reason:create_app'}}\n")
-    return str(folder)
+    """The seeded defect of NAT-CREDIT-006 (undeclared catch-all reason code), copied."""
+    return str(product_copy(ROOT / "tests" / "defects" / "credit-generic-reason", base / "credit-generic-reason"))
 
 
 def test_pairs_need_every_capability_of_the_profile(tmp_path: Path) -> None:

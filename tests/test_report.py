@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import product_copy
 
 from harness.api import certify
 from harness.cli import main
@@ -19,34 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = str(ROOT / "tests" / "profiles" / "evidence-mini.yaml")
 OPEN_REPORT = ROOT / "tools" / "open-report.mjs"
 
-DEFECT = '''
-from rural_microloan.engine import CreditEngine
-
-
-class Engine(CreditEngine):
-    def policy_reasons(self, applicant, loan, points, limit):
-        reasons = super().policy_reasons(applicant, loan, points, limit)
-        return ["GENERAL_POLICY"] if points < self.policy.cutoff else reasons  # defect: undeclared catch-all
-
-
-def create_app():
-    from rural_microloan.api import CreditApp
-
-    return CreditApp(Engine())
-'''
-
-
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("report")
-    product = base / "generic-reason"
-    product.mkdir()
-    (product / "defect_report_generic_reason.py").write_text(DEFECT)
-    (product / "product.yaml").write_text(
-        "id: generic-reason\nname: Defect\nvendor: self-test\nversion: 1.0.0-defect\n"
-        "lender_type: rural_commercial_bank\ncapabilities: {credit: {contract: '1'}}\n"
-        f"sources: ['.', '{ROOT / 'products' / 'rural-microloan'}']\n"
-        "inprocess: {app: 'defect_report_generic_reason:create_app'}\n")
+    product = product_copy(ROOT / "tests" / "defects" / "credit-generic-reason", base / "generic-reason")
     doc = certify(product, MINI, out=base / "bundle", allure=True)
     assert doc["verdict"] == "NOT_CERTIFIED"
     return base / "bundle"

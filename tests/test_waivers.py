@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import product_copy
 
 from harness.api import certify, statuses
 from harness.cli import main
@@ -14,43 +14,13 @@ from harness.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 MINI = str(ROOT / "tests" / "profiles" / "evidence-mini.yaml")
 
-DEFECT = '''
-"""Seeded defect for EV-CREDIT-001 (reason codes): score declines carry an undeclared catch-all code."""
-from rural_microloan.engine import CreditEngine
-
-
-class Engine(CreditEngine):
-    def policy_reasons(self, applicant, loan, points, limit):
-        reasons = super().policy_reasons(applicant, loan, points, limit)
-        return ["GENERAL_POLICY"] if points < self.policy.cutoff else reasons
-
-
-def create_app():
-    from rural_microloan.api import CreditApp
-
-    return CreditApp(Engine())
-'''
-
-
-def make_defect(base: Path, module: str = "defect_waiver_generic_reason") -> Path:
-    product = base / "generic-reason"
-    product.mkdir(parents=True)
-    (product / f"{module}.py").write_text(DEFECT)
-    (product / "product.yaml").write_text(textwrap.dedent(f"""\
-        id: generic-reason
-        name: "Defect: catch-all reason code"
-        vendor: Harness self-test
-        version: 1.0.0-defect
-        lender_type: rural_commercial_bank
-        capabilities: {{credit: {{contract: "1"}}}}
-        sources: [".", "{ROOT / 'products' / 'rural-microloan'}"]
-        inprocess: {{app: "{module}:create_app"}}
-        """))
-    return product
+def make_defect(base: Path) -> Path:
+    """The seeded defect of the reason-code check (an undeclared catch-all code), copied."""
+    return product_copy(ROOT / "tests" / "defects" / "credit-generic-reason", base / "generic-reason")
 
 
 def waivers(path: Path, *entries: dict[str, str]) -> Path:
-    base = {"product": "generic-reason", "version": "1.0.0-defect", "reason": "catalogue rewrite (RISK-118)",
+    base = {"product": "credit-generic-reason", "version": "1.0.0-defect", "reason": "catalogue rewrite (RISK-118)",
             "approver": "Sandbox office, credit desk", "expires": "2099-12-31"}
     path.write_text(json.dumps({"waivers": [{**base, **e} for e in entries]}))  # JSON is YAML
     return path
@@ -108,7 +78,7 @@ def test_waivers_for_other_products_versions_or_requirements_do_not_apply(defect
     doc = certify(defect, MINI, extra_args=[f"--sandbox-waivers={file}"])
     assert statuses(doc)["EV-CREDIT-001"] == "failed" and doc["verdict"] == "NOT_CERTIFIED"
     reasons = [w["ignored_because"] for w in doc["waivers"]["ignored"]]
-    assert reasons == ["for version 0.9.0, not 1.0.0-defect", "for product another-product, not generic-reason",
+    assert reasons == ["for version 0.9.0, not 1.0.0-defect", "for product another-product, not credit-generic-reason",
                        "profile evidence-mini has no requirement NAT-CREDIT-006"]
 
 

@@ -145,6 +145,14 @@ class ContractClient:
         self.check_response(op, status, exchange)
         return exchange.response
 
+    def attempt(self, operation_id: str, body: Any = None, **path_params: Any) -> tuple[int, Any]:
+        """Send an operation that may be refused: return (status, body); 2xx and 4xx bodies are
+        schema-checked, 5xx/garbage are product errors."""
+        op = self.contract.operations[operation_id]
+        response, exchange = self.send(op.method, op.path.format(**path_params), body)
+        self.check_response(op, response.status_code, exchange)
+        return response.status_code, exchange.response
+
     def check_response(self, op: Operation, status: int, exchange: Exchange) -> None:
         ref = op.responses.get(str(status)) or op.responses.get(f"{str(status)[0]}XX")
         if ref is None:

@@ -60,14 +60,6 @@ class LedgerClient(ContractClient):
         result: dict[str, Any] = self.call("audit")
         return result
 
-    def attempt(self, operation_id: str, body: Any = None, **path_params: Any) -> tuple[int, Any]:
-        """Send an operation that may be refused: return (status, body); 2xx and 4xx bodies are
-        schema-checked, 5xx/garbage are product errors."""
-        op = self.contract.operations[operation_id]
-        response, exchange = self.send(op.method, op.path.format(**path_params), body)
-        self.check_response(op, response.status_code, exchange)
-        return response.status_code, exchange.response
-
     def transfer(self, body: dict[str, Any]) -> tuple[int, Any]:
         return self.attempt("transfer", body)
 
