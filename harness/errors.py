@@ -30,6 +30,10 @@ class ManifestError(HarnessError):
     """A product manifest (``product.yaml``) is missing or invalid."""
 
 
+class ScopeError(HarnessError):
+    """The product is not certifiable under the profile (it lacks a capability the profile requires)."""
+
+
 class RunnerError(HarnessError):
     """The runner could not provide the product (environment problem, e.g. no Docker engine)."""
 
@@ -38,13 +42,14 @@ class ContractError(HarnessError):
     """A contract document shipped with the harness is unusable (a harness bug)."""
 
 
-class NotApplicable(Exception):
-    """The requirement does not apply to this product or run; reported as ``skipped`` with the reason."""
+class NotEvaluable(Exception):
+    """The requirement applies, but this run cannot evaluate it (reported as ``not_evaluated`` with the reason;
+    a MUST makes the verdict INCOMPLETE). Whether a requirement *applies* is the profile's decision
+    (harness.scope), never a check's."""
 
 
-class RunnerLimitation(NotApplicable):
-    """The requirement applies, but this runner cannot evaluate it (e.g. a crash test in-process). Reported as
-    ``skipped`` and listed under ``not_evaluated`` in verdict.json; such a run cannot be signed."""
+class RunnerLimitation(NotEvaluable):
+    """This runner cannot evaluate the requirement (e.g. a crash test in-process); ``--runner docker`` can."""
 
 
 class CertificationFailure(AssertionError):

@@ -52,7 +52,10 @@ class Budget(_Strict):
     seed: int = Field(20201, ge=0)
     deadline_ms: int | None = Field(None, ge=1)
     request_timeout_s: float = Field(5.0, gt=0, le=600)
-    shrink_seconds: float = Field(10.0, gt=0, le=600, description="Time allowed to shrink one failure")
+    shrink_examples: int = Field(
+        200, ge=1, le=100_000,
+        description="Examples re-run to shrink one failure: a count, so the same seed shrinks to the same "
+        "counterexample on an idle or a loaded machine")
 
 
 class BudgetPatch(_Strict):
@@ -61,7 +64,7 @@ class BudgetPatch(_Strict):
     seed: int | None = Field(None, ge=0)
     deadline_ms: int | None = Field(None, ge=1)
     request_timeout_s: float | None = Field(None, gt=0, le=600)
-    shrink_seconds: float | None = Field(None, gt=0, le=600)
+    shrink_examples: int | None = Field(None, ge=1, le=100_000)
 
 
 class CertificatePolicy(_Strict):
@@ -76,6 +79,26 @@ class ContainerLimits(_Strict):
     pids: int = Field(128, ge=8)
 
 
+class NotApplicableRule(_Strict):
+    """When a requirement does not apply (status ``not_applicable``, with this rule recorded)."""
+
+    lender_types: list[str] = Field(min_length=1, description="Lender types (manifest lender_type) exempt from it")
+    reason: str = Field(min_length=1, description="Why, with the legal source of the exemption")
+
+    def describe(self) -> str:
+        return f"lender types {', '.join(self.lender_types)} are exempt: {self.reason}"
+
+
+class ScopeRules(_Strict):
+    """What a profile certifies. The capabilities it certifies are those of its requirements; ``requires``
+    says which capabilities a product must implement alongside another to be certifiable at all."""
+
+    requires: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="capability → capabilities a product certified for it must also implement (e.g. credit: "
+        "[resilience]); a product lacking one is not certifiable under this profile (exit 2)")
+
+
 class Requirement(_Strict):
     id: str = Field(pattern=REQUIREMENT_ID, description="Stable ID, e.g. CQ-CREDIT-004")
     title: str
@@ -86,6 +109,8 @@ class Requirement(_Strict):
     waivable: bool = False
     max_examples: int | None = Field(None, ge=1, le=100_000)
     parameters: dict[str, Any] = Field(default_factory=dict)
+    not_applicable_when: NotApplicableRule | None = Field(
+        None, description="The only way this requirement may be not_applicable to a product in scope")
     source: Source
     defined_in: str = Field("", exclude=True, description="(set by the loader) file that defined it")
 
@@ -97,6 +122,7 @@ class RequirementOverride(_Strict):
     waivable: bool | None = None
     max_examples: int | None = Field(None, ge=1, le=100_000)
     parameters: dict[str, Any] = Field(default_factory=dict)
+    not_applicable_when: NotApplicableRule | None = None
     source: Source | None = None
 
 
@@ -116,6 +142,7 @@ class ProfileFile(_Strict):
     protected_attributes: list[str] | None = None
     certificate: CertificatePolicy | None = None
     container_limits: ContainerLimits | None = None
+    scope: ScopeRules | None = None
     overrides: dict[str, RequirementOverride] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)
     requirements: list[Requirement] = Field(default_factory=list)
@@ -135,6 +162,7 @@ class Profile(_Strict):
     protected_attributes: list[str]
     certificate: CertificatePolicy
     container_limits: ContainerLimits
+    scope: ScopeRules = Field(default_factory=ScopeRules)
     requirements: list[Requirement]
     focus_capabilities: list[str] = Field(
         default_factory=list, description="Capabilities of the requirements this profile adds or includes itself "
@@ -145,6 +173,11 @@ class Profile(_Strict):
     def digest(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def capabilities(self) -> list[str]:
+        """The capabilities this profile certifies (those of its requirements)."""
+        return sorted({r.capability for r in self.requirements})
 
     def requirement(self, req_id: str) -> Requirement:
         for req in self.requirements:
@@ -208,7 +241,7 @@ def _resolve(path: Path, seen: tuple[str, ...]) -> Profile:
         parent = Profile(
             id="", version="", title="", region="", lineage=[], description="", focus=[],
             hypothesis=Budget(), protected_attributes=[], certificate=CertificatePolicy(),
-            container_limits=ContainerLimits(), requirements=[],
+            container_limits=ContainerLimits(), scope=ScopeRules(), requirements=[],
         )
     else:
         parent_path = path.parent / f"{own.extends}.yaml"
@@ -257,6 +290,7 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
             )
         by_id[req.id] = req
     budget = parent.hypothesis.model_copy(update=own.hypothesis.model_dump(exclude_none=True))
+    scope = _merge_scope(path, parent.scope, own.scope, {r.capability for r in by_id.values()})
     return Profile(
         id=own.id,
         version=own.version,
@@ -271,10 +305,25 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
         ),
         certificate=own.certificate or parent.certificate,
         container_limits=own.container_limits or parent.container_limits,
+        scope=scope,
         requirements=list(by_id.values()),
         focus_capabilities=sorted(focus),
         path=str(path),
     )
+
+
+def _merge_scope(path: Path, parent: ScopeRules, own: ScopeRules | None, capabilities: set[str]) -> ScopeRules:
+    """A child profile adds to its parent's scope rules; every capability named must be one it certifies."""
+    requires = {k: list(v) for k, v in parent.requires.items()}
+    for capability, needed in (own.requires if own else {}).items():
+        requires[capability] = sorted({*requires.get(capability, []), *needed})
+    for capability, needed in requires.items():
+        for name in (capability, *needed):
+            if name not in capabilities:
+                raise ProfileError(
+                    f"{path}: scope.requires: {name!r} is not a capability of any requirement of this profile "
+                    f"({', '.join(sorted(capabilities))}){did_you_mean(name, sorted(capabilities))}; fix the name")
+    return ScopeRules(requires=requires)
 
 
 def export_json_schema() -> dict[str, Any]:

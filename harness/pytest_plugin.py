@@ -3,30 +3,34 @@
     pytest --sandbox-profile chongqing --sandbox-product products/rural-microloan --alluredir out/allure
 
 Options are prefixed and grouped; the profile, product and seed are printed in the report header so any
-run can be repeated (cf. pytest-randomly). Without ``--sandbox-profile`` the plugin does nothing.
+run can be repeated (cf. pytest-randomly). Without ``--sandbox-*`` options the plugin registers its options
+and marker and nothing else: the harness itself is imported only when a certification is asked for.
+
+The verdict is always decided over the whole profile: a ``-k``/``--lf`` selection or an interrupted run
+leaves the rest ``not_evaluated`` (INCOMPLETE). Requirements run one after another against one running
+product, so the plugin refuses xdist (``-n``) with a usage error rather than split one product's run.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness import hookspecs
-from harness.checks.registry import get_check
-from harness.errors import CertificationFailure, HarnessError, NotApplicable, RunnerLimitation
-from harness.profiles import Requirement
-from harness.reporting import allure as allure_map
-from harness.reporting.outputs import write_verdict
-from harness.runners import RUNNERS
-from harness.session import CertificationRun, classify
+if TYPE_CHECKING:
+    from harness.profiles import Requirement
+    from harness.session import CertificationRun
+    from harness.verdict import Status
 
-RUN_KEY = pytest.StashKey[CertificationRun]()
+RUN_KEY = pytest.StashKey["CertificationRun"]()
+MARKER = "sandbox_requirement(id): a certification requirement item (added by the sandbox plugin)"
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from harness import hookspecs
+
     pluginmanager.add_hookspecs(hookspecs)
 
 
@@ -34,28 +38,57 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sandbox", "fintech sandbox certification")
     group.addoption("--sandbox-profile", metavar="NAME_OR_PATH", help="profile to certify against")
     group.addoption("--sandbox-product", metavar="DIR", help="product folder holding product.yaml")
-    group.addoption("--sandbox-runner", default="inprocess", choices=RUNNERS, help="how the product runs")
+    group.addoption("--sandbox-runner", default="inprocess", choices=("inprocess", "docker"),
+                    help="how the product runs")
     group.addoption("--sandbox-seed", type=int, default=None, help="run seed (default: the profile's)")
+    group.addoption("--sandbox-as-of", metavar="YYYY-MM-DD", default=None,
+                    help="the run's date, used by every check that needs 'today' (default: today, UTC)")
     group.addoption("--sandbox-out", metavar="DIR", default=None, help="write verdict.json here")
     group.addoption("--sandbox-waivers", metavar="FILE", default=None,
                     help="waivers file (YAML): failed waivable requirements become 'waived'")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
     profile = config.getoption("sandbox_profile")
     product = config.getoption("sandbox_product")
     if not profile and not product:
         return
     if not profile or not product:
         raise pytest.UsageError("--sandbox-profile and --sandbox-product go together; give both")
+    if getattr(config, "workerinput", None) is not None or (config.getoption("numprocesses", None) or 0) != 0:
+        raise pytest.UsageError("--sandbox-profile runs one product's requirements in one process and cannot be "
+                                "split across xdist workers; drop -n/--numprocesses (or use -n 0)")
+    from harness.errors import HarnessError
+    from harness.session import CertificationRun
+
     try:
         run = CertificationRun.prepare(profile, product, config.getoption("sandbox_runner"),
-                                       config.getoption("sandbox_seed"), config.getoption("sandbox_waivers"))
+                                       config.getoption("sandbox_seed"), config.getoption("sandbox_waivers"),
+                                       _as_of(config.getoption("sandbox_as_of")))
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
     run.runner.progress = lambda message: _progress(config, message)  # type: ignore[method-assign]
     config.stash[RUN_KEY] = run
-    config.args[:] = [str(Path(run.profile.path).resolve())]
+    profile_path = str(Path(run.profile.path).resolve())
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        config.args.append(profile_path)  # the user's own test paths run too; the requirements are added
+    else:
+        config.args[:] = [profile_path]  # no paths given: collect the certification only
+
+
+def _as_of(text: str | None) -> Any:
+    from datetime import date
+
+    from harness.errors import IncorrectUsage
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(str(IncorrectUsage(
+            f"--sandbox-as-of: {text!r} is not a date; give YYYY-MM-DD, e.g. 2026-12-01"))) from None
 
 
 def _progress(config: pytest.Config, message: str) -> None:
@@ -73,7 +106,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     if run is None:
         return []
     return [f"sandbox: profile {run.profile.id} {run.profile.version} ({run.profile.digest}), "
-            f"product {run.manifest.id} {run.manifest.version}, runner {run.runner.name}, seed {run.seed}"]
+            f"product {run.manifest.id} {run.manifest.version}, runner {run.runner.name}, seed {run.seed}, "
+            f"as of {run.as_of}"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -85,7 +119,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """A run that selected only some requirements (``-k``) says so in verdict.json: never a full certification."""
+    """A run that selected only some requirements (``-k``) records the selection: never a full certification."""
     run = session.config.stash.get(RUN_KEY, None)
     if run is not None:
         chosen = [item.requirement.id for item in session.items if isinstance(item, RequirementItem)]
@@ -112,18 +146,28 @@ class RequirementItem(pytest.Item):
         super().__init__(**kwargs)
         self.requirement = requirement
         self.error: BaseException | None = None
-        self.needs_runner = False
+        self.status: str | None = None  # not_applicable / not_evaluated, decided before or instead of the check
+        self.rule: str | None = None
         self.examples = 0
         self.evidence: dict[str, Any] = {}
+        self.statistics: dict[str, Any] | None = None
         self.duration = 0.0
         for key in ("level", "capability", "check", "severity"):
             self.user_properties.append((key, getattr(requirement, key)))
         self.add_marker(pytest.mark.sandbox_requirement(requirement.id))
 
     def runtest(self) -> None:
+        from harness.checks.registry import get_check
+        from harness.errors import CertificationFailure, NotEvaluable
+        from harness.reporting import allure as allure_map
+
         run = self.config.stash[RUN_KEY]
         req = self.requirement
         allure_map.label(run.profile, req, run.seed)
+        self.rule = run.not_applicable(req)
+        if self.rule is not None:
+            self.status = "not_applicable"
+            pytest.skip(f"not applicable: {self.rule}")
         waiver = run.waivers.for_requirement(req.id)
         if waiver is not None:
             allure_map.waiver(waiver.model_dump(mode="json"))
@@ -136,10 +180,10 @@ class RequirementItem(pytest.Item):
             try:
                 spec.func(ctx, run.params[req.id])
             finally:
-                self.examples, self.evidence = ctx.examples, ctx.evidence
-        except NotApplicable as exc:
-            self.needs_runner = isinstance(exc, RunnerLimitation)
-            pytest.skip(f"{'not evaluated' if self.needs_runner else 'not applicable'}: {exc}")
+                self.examples, self.evidence, self.statistics = ctx.examples, ctx.evidence, ctx.statistics
+        except NotEvaluable as exc:
+            self.status = "not_evaluated"
+            pytest.skip(f"not evaluated: {exc}")
         except Exception as exc:
             self.error = exc
             if isinstance(exc, CertificationFailure):
@@ -155,6 +199,8 @@ class RequirementItem(pytest.Item):
             allure_map.attach_evidence(self.evidence)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        from harness.errors import CertificationFailure
+
         exc = excinfo.value
         if isinstance(exc, CertificationFailure):
             lines = [f"{self.requirement.id} failed: {exc.message}"]
@@ -179,6 +225,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if not isinstance(item, RequirementItem):
         return report
+    from harness.session import classify
+
     run = item.config.stash[RUN_KEY]
     done = call.when == "call" or (call.when == "setup" and not report.passed)
     if not done:
@@ -186,17 +234,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     req = item.requirement
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        result = run.result_for(req, "skipped", reason.removeprefix("Skipped: "), duration_s=item.duration)
-        result.needs_runner = item.needs_runner
+        status: Status = "not_applicable" if item.status == "not_applicable" else "not_evaluated"
+        message = reason.removeprefix("Skipped: ").removeprefix("not applicable: ").removeprefix("not evaluated: ")
+        result = run.result_for(req, status, message, rule=item.rule, duration_s=item.duration)
     elif report.passed:
-        result = run.result_for(req, "passed", examples=item.examples, duration_s=item.duration)
+        result = run.result_for(req, "passed", examples=item.examples, duration_s=item.duration,
+                                statistics=item.statistics)
     else:
         exc = item.error or (call.excinfo.value if call.excinfo else None)
         status = classify(exc) if exc is not None else "broken"
         counterexample = getattr(exc, "counterexample", None)
         message = getattr(exc, "message", None) or (f"{type(exc).__name__}: {exc}" if exc else "error")
         result = run.result_for(req, status, message, counterexample=counterexample, examples=item.examples,
-                                duration_s=item.duration, evidence=item.evidence)
+                                duration_s=item.duration, evidence=item.evidence, statistics=item.statistics)
     item.config.hook.pytest_sandbox_requirement_done(result=result)
     return report
 
@@ -205,22 +255,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(RUN_KEY, None)
     if run is None:
         return
+    from harness.reporting.outputs import write_verdict
+    from harness.verdict import exit_code
+
+    if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
+        run.interrupted = True  # Ctrl-C, -x or --maxfail: what was not reached is not_evaluated
     try:
         run.close()
     finally:
         out = session.config.getoption("sandbox_out")
         if out:
-            write_verdict(Path(out), run.document())
+            write_verdict(Path(out), run.model())
         session.config.hook.pytest_sandbox_run_finished(run=run)
-    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and run.results:
-        session.exitstatus = 1 if run.verdict() == "NOT_CERTIFIED" else 0
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = exit_code(run.verdict())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """After JUnit and Allure wrote their files: seal the output folder as an evidence bundle."""
     run = config.stash.get(RUN_KEY, None)
     out = config.getoption("sandbox_out", None)
-    if run is not None and out and run.results:
+    if run is not None and out:
         from harness.evidence.bundle import write_bundle
 
         write_bundle(Path(out), run)
@@ -228,8 +283,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
-    if run is None or not run.results:
+    if run is None:
         return
-    terminalreporter.write_sep("=", f"sandbox verdict: {run.verdict()} (seed {run.seed})")
-    for r in run.results:
-        terminalreporter.write_line(f"{r.status:8} {r.id} [{r.level}] {r.title}")
+    document = run.model()
+    terminalreporter.write_sep("=", f"sandbox verdict: {document.verdict} (seed {run.seed}, as of {run.as_of})")
+    for r in document.requirements:
+        terminalreporter.write_line(f"{r.status:14} {r.id} [{r.level}] {r.title}")
+    for line in document.reasons:
+        terminalreporter.write_line(f"because: {line}")
+    if document.next_step:
+        terminalreporter.write_line(f"to complete it: {document.next_step}")

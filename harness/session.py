@@ -11,7 +11,7 @@ import platform
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -19,11 +19,13 @@ import httpx
 from harness import __version__
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, validate_profile
-from harness.errors import HarnessError, NotApplicable, ProductStartError
+from harness.documents.verdict import HarnessInfo, ProductRef, ProfileRef, Scope, Selection, VerdictDocument
+from harness.errors import HarnessError, ProductStartError
 from harness.manifests import Manifest, load_manifest
 from harness.profiles import Profile, Requirement, load_profile
 from harness.runners import Runner, get_runner
-from harness.verdict import RequirementResult, Verdict, counts, decide
+from harness.scope import not_applicable_rule, product_scope
+from harness.verdict import RequirementResult, Status, Verdict, counts, decide, reasons
 from harness.waivers import WaiverSet, select_waivers, waiver_record
 
 
@@ -34,6 +36,8 @@ class CertificationRun:
     runner: Runner
     seed: int
     params: dict[str, Params]
+    scope: Scope
+    as_of: date
     results: list[RequirementResult] = field(default_factory=list)
     started_at: str = field(default_factory=lambda: _now())
     finished_at: str = ""
@@ -41,6 +45,7 @@ class CertificationRun:
     _start_error: BaseException | None = None
     _product_digest: str = ""
     selection: list[str] | None = None  # requirement IDs when only some were run (pytest -k)
+    interrupted: bool = False
     startup_s: float | None = None  # seconds the runner took to make the product ready
     waivers: WaiverSet = field(default_factory=WaiverSet)
     replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
@@ -49,13 +54,16 @@ class CertificationRun:
 
     @classmethod
     def prepare(cls, profile: str, product: str, runner: str = "inprocess", seed: int | None = None,
-                waivers: str | None = None) -> CertificationRun:
-        """Load and validate everything before any product code runs (HarnessError on bad input)."""
+                waivers: str | None = None, as_of: date | None = None) -> CertificationRun:
+        """Load and validate everything before any product code runs (HarnessError on bad input; ScopeError
+        when the product is not certifiable under the profile)."""
         loaded = load_profile(profile)
         params = validate_profile(loaded)
         manifest = load_manifest(product)
+        scope = product_scope(loaded, manifest)
         chosen = get_runner(runner)
-        run = cls(loaded, manifest, chosen, loaded.hypothesis.seed if seed is None else seed, params)
+        run = cls(loaded, manifest, chosen, loaded.hypothesis.seed if seed is None else seed, params, scope,
+                  as_of or datetime.now(UTC).date())
         if waivers:
             run.waivers = select_waivers(waivers, loaded, manifest)
         return run
@@ -78,13 +86,15 @@ class CertificationRun:
                 raise
         return self._http
 
+    def not_applicable(self, req: Requirement) -> str | None:
+        """The profile rule that makes ``req`` not applicable to this product (None: it applies)."""
+        return not_applicable_rule(req, self.manifest, self.scope)
+
     def context(self, req: Requirement) -> CheckContext:
-        if req.capability not in self.manifest.capabilities:
-            raise NotApplicable(f"product {self.manifest.id} does not implement capability {req.capability!r}")
         http = self.ensure_started()
         self._exchanges.clear()
         self._ctx = CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
-                                 http=http, control=self.runner)
+                                 http=http, control=self.runner, as_of=self.as_of)
         return self._ctx
 
     def _record(self, response: httpx.Response) -> None:
@@ -128,9 +138,9 @@ class CertificationRun:
         return self._product_digest
 
     # -- results -------------------------------------------------------------------------------------
-    def result_for(self, req: Requirement, status: str, message: str = "", *, counterexample: Any = None,
-                   examples: int = 0, duration_s: float = 0.0, evidence: dict[str, Any] | None = None
-                   ) -> RequirementResult:
+    def result_for(self, req: Requirement, status: Status, message: str = "", *, counterexample: Any = None,
+                   examples: int = 0, duration_s: float = 0.0, evidence: dict[str, Any] | None = None,
+                   rule: str | None = None, statistics: dict[str, Any] | None = None) -> RequirementResult:
         waiver = self.waivers.for_requirement(req.id)
         record = None
         if status == "failed":
@@ -139,44 +149,73 @@ class CertificationRun:
                 status, record = "waived", waiver_record(waiver, "failed")
         result = RequirementResult(
             id=req.id, title=req.title, level=req.level, capability=req.capability, check=req.check,
-            severity=req.severity, status=status,  # type: ignore[arg-type]
+            severity=req.severity, status=status, rule=rule, statistics=statistics,
             message=message, counterexample=counterexample, source=req.source.model_dump(mode="json"),
             examples=examples, duration_s=round(duration_s, 3), evidence=dict(evidence or {}), waiver=record,
         )
         self.results.append(result)
         return result
 
+    def complete_results(self) -> list[RequirementResult]:
+        """Every requirement of the profile exactly once, in profile order. One this run never reached (not
+        selected with ``-k``, after an interrupt, on another xdist worker) is ``not_evaluated``: the verdict
+        is always decided over the whole profile, never over what happened to run."""
+        done = {r.id: r for r in self.results}
+        why = "the run was interrupted before it" if self.interrupted else "not selected in this run (-k/--lf)"
+        complete = []
+        for req in self.profile.requirements:
+            result = done.get(req.id)
+            if result is None:
+                rule = self.not_applicable(req)
+                result = RequirementResult(
+                    id=req.id, title=req.title, level=req.level, capability=req.capability, check=req.check,
+                    severity=req.severity, status="not_applicable" if rule else "not_evaluated", rule=rule,
+                    message=rule or why, source=req.source.model_dump(mode="json"))
+            complete.append(result)
+        return complete
+
     def verdict(self) -> Verdict:
-        return decide(self.results)
+        return decide(self.complete_results())
+
+    def model(self) -> VerdictDocument:
+        """verdict.json as a typed document (see DESIGN.md; stable keys, extended never renamed)."""
+        results = self.complete_results()
+        verdict = decide(results)
+        missing = [r.id for r in results if r.status == "not_evaluated" and r.level == "MUST"]
+        return VerdictDocument(
+            verdict=verdict, reasons=reasons(results), next_step=self._next_step(results) if missing else None,
+            profile=ProfileRef(id=self.profile.id, version=self.profile.version, digest=self.profile.digest,
+                               lineage=self.profile.lineage, region=self.profile.region),
+            product=ProductRef(id=self.manifest.id, version=self.manifest.version, digest=self.product_digest(),
+                               name=self.manifest.name, vendor=self.manifest.vendor,
+                               lender_type=self.manifest.lender_type),
+            scope=self.scope, runner={**self.runner.describe(), "startup_s": self.startup_s}, seed=self.seed,
+            as_of=self.as_of, harness=HarnessInfo(version=__version__, python=platform.python_version()),
+            counts=counts(results), started_at=self.started_at, finished_at=self.finished_at or _now(),
+            selection=Selection(complete=self.selection is None and not self.interrupted,
+                                selected=self.selection, interrupted=self.interrupted),
+            requirements=results, not_evaluated=[r.id for r in results if r.status == "not_evaluated"],
+            waivers=self.waivers.describe(),
+        )
 
     def document(self) -> dict[str, Any]:
-        """The content of verdict.json (see DESIGN.md; stable keys, extended never renamed)."""
-        return {
-            "schema": "sandbox-verdict/1",
-            "verdict": self.verdict(),
-            "profile": {"id": self.profile.id, "version": self.profile.version, "digest": self.profile.digest,
-                        "lineage": self.profile.lineage, "region": self.profile.region},
-            "product": {"id": self.manifest.id, "version": self.manifest.version, "digest": self.product_digest(),
-                        "name": self.manifest.name, "vendor": self.manifest.vendor,
-                        "lender_type": self.manifest.lender_type},
-            "runner": {**self.runner.describe(), "startup_s": self.startup_s},
-            "seed": self.seed,
-            "harness": {"version": __version__, "python": platform.python_version()},
-            "counts": counts(self.results),
-            "started_at": self.started_at,
-            "finished_at": self.finished_at or _now(),
-            "requirements": [r.as_json() for r in self.results],
-            "not_evaluated": [r.id for r in self.results if r.needs_runner],
-            **({"selection": self.selection} if self.selection is not None else {}),
-            "waivers": self.waivers.describe(),
-        }
+        """The content of verdict.json, JSON-ready."""
+        return self.model().model_dump(mode="json")
+
+    def _next_step(self, results: list[RequirementResult]) -> str:
+        runner_limited = [r.id for r in results if r.status == "not_evaluated" and "--runner docker" in r.message]
+        if runner_limited and self.selection is None and not self.interrupted:
+            return (f"{', '.join(runner_limited)} need a container: run `sandbox certify {self.manifest.root} "
+                    f"--profile {self.profile.id} --runner docker --seed {self.seed} --as-of {self.as_of}`")
+        return (f"run the whole profile: `sandbox certify {self.manifest.root} --profile {self.profile.id} "
+                f"--runner {self.runner.name} --seed {self.seed} --as-of {self.as_of}`")
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def classify(exc: BaseException) -> str:
+def classify(exc: BaseException) -> Status:
     """failed = the product's fault; broken = the harness's or the environment's."""
     from harness.errors import CertificationFailure
 

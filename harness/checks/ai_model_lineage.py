@@ -8,7 +8,7 @@ is in order.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import Field
@@ -76,7 +76,7 @@ def _timeline(ctx: CheckContext, extracted: str, trained: str, deployed: str, sk
         if stamp.tzinfo is None:
             ctx.fail(f"model card {name} {text!r} has no time zone")
         stamps[name] = stamp
-    now = datetime.now(UTC) + skew
+    now = ctx.now() + skew  # the run's as-of day, never the wall clock
     if any(s > now for s in stamps.values()):
         ctx.fail("model card lineage has times in the future", counterexample={k: str(v) for k, v in stamps.items()})
     if stamps["data extracted_at"] > stamps["trained_at"] + skew:

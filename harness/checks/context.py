@@ -7,15 +7,17 @@ A check never learns how the product runs; optional abilities (restart, logs) go
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
 import httpx
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, reject, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis import settings as Settings
+from hypothesis.control import current_build_context
 from hypothesis.errors import Flaky
 
 from harness.contracts.base import ContractClient, to_json
@@ -27,7 +29,7 @@ C = TypeVar("C", bound=ContractClient)
 
 
 class ProductControl(Protocol):
-    """Optional abilities of the runner; each raises NotApplicable (→ skipped) where unsupported."""
+    """Optional abilities of the runner; each raises RunnerLimitation (→ not_evaluated) where unsupported."""
 
     def restart(self, *, kill: bool = True) -> float: ...
     def logs(self) -> str: ...
@@ -63,9 +65,17 @@ class CheckContext:
     seed: int
     http: httpx.Client
     control: ProductControl
+    as_of: date = field(default_factory=lambda: datetime.now(UTC).date())
     evidence: dict[str, Any] = field(default_factory=dict)
     examples: int = 0
+    statistics: dict[str, Any] | None = None
     _clients: dict[type, ContractClient] = field(default_factory=dict)
+    _first_failure: int | None = None
+    _limit: int = 0
+
+    def now(self) -> datetime:
+        """The end of the run's as-of day (UTC): the only "now" a check may use, so a replay reproduces it."""
+        return datetime.combine(self.as_of, time.max, tzinfo=UTC)
 
     def client(self, cls: type[C]) -> C:
         if cls not in self._clients:
@@ -86,22 +96,27 @@ class CheckContext:
         def decorate(prop: Callable[..., None]) -> Callable[[], None]:
             @functools.wraps(prop)
             def example(**kwargs: Any) -> None:
-                self.examples += 1
+                self._within_budget()
                 try:
                     prop(**kwargs)
                 except CertificationFailure as exc:
                     if exc.counterexample is None:
                         exc.counterexample = to_json(kwargs)
+                    self._failed()
+                    raise
+                except Exception:
+                    self._failed()
                     raise
 
             from hypothesis import given
 
-            test = hypothesis_seed(self.seed)(self.settings()(given(**strategies)(example)))
+            chosen = self.settings()
+            test = hypothesis_seed(self.seed)(chosen(given(**strategies)(example)))
 
             def run() -> None:
+                self._start_budget(chosen)
                 try:
-                    with shrink_time_limit(self.profile.hypothesis.shrink_seconds):
-                        test()
+                    test()
                 except Flaky as exc:
                     raise _not_reproducible(exc) from None
 
@@ -116,13 +131,14 @@ class CheckContext:
         from hypothesis.stateful import get_state_machine_test
 
         def counted() -> Any:
-            self.examples += 1  # one generated sequence of operations
+            self._within_budget()  # one generated sequence of operations
             return machine()
 
-        test = get_state_machine_test(counted, settings=self.settings(**overrides))  # type: ignore[arg-type]
+        chosen = self.settings(**overrides)
+        test = get_state_machine_test(counted, settings=chosen)  # type: ignore[arg-type]
+        self._start_budget(chosen)
         try:
-            with shrink_time_limit(self.profile.hypothesis.shrink_seconds):
-                hypothesis_seed(self.seed)(test)()
+            hypothesis_seed(self.seed)(test)()
         except Flaky as exc:
             raise _not_reproducible(exc) from None
         except CertificationFailure as exc:
@@ -131,30 +147,33 @@ class CheckContext:
                 exc.counterexample = {"steps": steps}
             raise
 
+    # -- a deterministic shrinking budget -------------------------------------------------------------
+    def _start_budget(self, chosen: Settings) -> None:
+        self._first_failure = None
+        self._limit = self.examples + chosen.max_examples + self.profile.hypothesis.shrink_examples
+
+    def _failed(self) -> None:
+        if self._first_failure is None:
+            self._first_failure = self.examples
+
+    def _within_budget(self) -> None:
+        """Shrinking is bounded by a count of examples, never by seconds, so the same seed shrinks to the same
+        counterexample on an idle or a loaded machine. Past the budget, a new candidate is rejected without
+        reaching the product (``hypothesis.reject``: the shrinker keeps its best failure); the final replay of
+        that failure always runs for real."""
+        budget = self.profile.hypothesis.shrink_examples
+        spent = self.examples - self._first_failure if self._first_failure is not None else 0
+        if (spent >= budget or self.examples >= self._limit) and not current_build_context().is_final:
+            reject()
+        self.examples += 1
+
     def fail(self, message: str, *, counterexample: Any = None, **evidence: Any) -> NoReturn:
+        self._failed()
         raise CertificationFailure(message, counterexample=counterexample, evidence=to_json(evidence))
 
     def attach(self, name: str, data: Any) -> None:
         """Keep a named piece of evidence (JSON data, text, or PNG bytes) for the report."""
         self.evidence[name] = data
-
-
-@contextmanager
-def shrink_time_limit(seconds: float) -> Iterator[None]:
-    """Bound the time Hypothesis spends shrinking one failure. Every shrink step is a round trip to the
-    product, so Hypothesis' default (300 s) is far too long for a certification run. Hypothesis has no
-    public setting for this; the engine constant is patched only where it exists."""
-    from hypothesis.internal.conjecture import engine
-
-    previous = getattr(engine, "MAX_SHRINKING_SECONDS", None)
-    if previous is None:
-        yield
-        return
-    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        engine.MAX_SHRINKING_SECONDS = previous
 
 
 def _not_reproducible(exc: Flaky) -> CertificationFailure:

@@ -14,7 +14,6 @@ from harness.checks.common import DatedRate, Dec, dec, granted, rate_on
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.credit import CreditClient
-from harness.errors import NotApplicable
 from harness.strategies.credit import applications, contract_dates, good_applicant, mixed_applications, money_str
 from harness.strategies.money import amounts
 
@@ -23,15 +22,12 @@ class AprCap(Params):
     lpr_1y: list[DatedRate] = Field(min_length=1, description="One-year LPR with effective dates")
     multiple: Dec = Decimal(4)
     valid_until: date = Field(description="Last day the LPR table is known to be complete")
-    exempt_lender_types: list[str] = Field(default_factory=list)
-    exemption_source: str = ""
 
 
 @check("credit.apr_cap", params=AprCap)
 def apr_cap(ctx: CheckContext, p: AprCap) -> None:
     """The APR of every granted loan is at most ``multiple`` × the one-year LPR on the contract date."""
-    if ctx.manifest.lender_type in p.exempt_lender_types:
-        raise NotApplicable(f"lender type {ctx.manifest.lender_type} is exempt ({p.exemption_source})")
+    # Exempt lender types are the profile's ``not_applicable_when`` rule, applied before any check runs.
     credit = ctx.client(CreditClient)
     first = min(e.effective for e in p.lpr_1y)
 

@@ -20,7 +20,7 @@ from harness.checks.common import Dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.ledger import LedgerClient
-from harness.errors import NotApplicable
+from harness.errors import NotEvaluable
 from harness.strategies.ledger import Wallet, str_to_units, units_to_str
 
 CANONICAL_HASH = "sha256-canonical-json"
@@ -99,7 +99,7 @@ class ChainParams(Params):
 
 def _hash_format(info: dict[str, Any]) -> None:
     if info["block_hash_format"] != CANONICAL_HASH or info["proof_format"] != "merkle-sha256":
-        raise NotApplicable(f"the product declares block_hash_format {info['block_hash_format']!r} and proof_format "
+        raise NotEvaluable(f"the product declares block_hash_format {info['block_hash_format']!r} and proof_format "
                             f"{info['proof_format']!r}; the harness can only recompute {CANONICAL_HASH} blocks "
                             "with merkle-sha256 proofs" + (f" ({info['notes']})" if info.get("notes") else ""))
 
@@ -175,7 +175,7 @@ def tamper_evident(ctx: CheckContext, p: Tamper) -> None:
         ctx.fail("the audit reports problems before anything was altered", audit=before)
     altered = _alter_marker(data, marker, f.amount(p.marker_units + 1))
     if altered is None:
-        raise NotApplicable(f"no file under the product's data folder holds the committed amount {marker}; the "
+        raise NotEvaluable(f"no file under the product's data folder holds the committed amount {marker}; the "
                             "product keeps no readable copy of its blocks there")
     ctx.attach("altered file", {"path": str(altered), "from": marker, "to": f.amount(p.marker_units + 1),
                                 "tx_id": receipt["tx_id"], "head": height})

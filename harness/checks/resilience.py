@@ -1,6 +1,6 @@
 """Resilience checks (JR/T 0168-2020 disaster recovery, JR/T 0199-2020 business continuity): crash the
 product, restart it, starve it, cut its network. They need a runner that can do that (a container):
-``ctx.control`` raises NotApplicable elsewhere, which makes the requirement ``skipped`` with the reason.
+``ctx.control`` raises RunnerLimitation elsewhere, which makes the requirement ``not_evaluated`` with the reason.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class DurabilityParams(Params):
 def durability(ctx: CheckContext, p: DurabilityParams) -> None:
     """Every acknowledged booking survives kill -9 at a random point; nothing half-written is visible."""
     client = ctx.client(ResilienceClient)
-    ctx.control.restart(kill=True)  # NotApplicable where the runner cannot crash the product
+    ctx.control.restart(kill=True)  # RunnerLimitation (not_evaluated) where the runner cannot crash the product
     ledger = Ledger("dur-")
     timings: list[float] = []
     batches = st.lists(booking_requests("dur-"), min_size=1, max_size=p.burst_max)
@@ -161,7 +161,7 @@ class IsolationParams(Params):
 def isolation(ctx: CheckContext, p: IsolationParams) -> None:
     """The product serves with no network at all and never tries to reach outside."""
     client = ctx.client(ResilienceClient)
-    ctx.control.egress_attempts()  # NotApplicable where the runner neither cuts nor watches the network
+    ctx.control.egress_attempts()  # not_evaluated where the runner neither cuts nor watches the network
     ledger = Ledger("iso-")
     client.health()
     for request in workload("iso-", p.requests, ctx.seed):

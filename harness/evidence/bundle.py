@@ -105,6 +105,7 @@ def write_bundle(out: Path, run: CertificationRun) -> Path:
         "profile": {"id": run.profile.id, "version": run.profile.version, "digest": run.profile.digest},
         "product": {"id": run.manifest.id, "version": run.manifest.version, "digest": run.product_digest()},
         "requirements": len(run.results), "profile_requirements": len(run.profile.requirements),
+        "as_of": run.as_of.isoformat(),
     })
     for result in run.results:
         if result.status == "failed" or (result.waiver or {}).get("outcome") == "failed":

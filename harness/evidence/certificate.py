@@ -24,16 +24,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from in_toto_attestation.v1.resource_descriptor import ResourceDescriptor
 from in_toto_attestation.v1.statement import Statement
+from pydantic import ValidationError
 from securesystemslib.dsse import Envelope
 from securesystemslib.signer import CryptoSigner, SSlibKey
 
+from harness.documents.verdict import VERDICT_SCHEMA_VERSION, VerdictDocument
 from harness.errors import HarnessError
 from harness.evidence.bundle import Bundle
+from harness.verdict import SIGNABLE, decide
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "urn:fintech-sandbox:certification:v1"
-SIGNABLE = ("CERTIFIED", "CERTIFIED_WITH_FINDINGS")
 
 
 class CertificateError(HarnessError):
@@ -95,31 +97,42 @@ def key_id(key: Ed25519PublicKey) -> str:
 
 # -- signing -----------------------------------------------------------------------------------------
 def eligibility(bundle: Bundle) -> dict[str, Any]:
-    """The verdict document of a bundle that may be signed; NotEligible with the reason otherwise."""
+    """The verdict document of a bundle that may be signed; NotEligible with the reason otherwise.
+
+    The verdict is re-decided from the recorded statuses (never taken from the document's own ``verdict``),
+    over every requirement of the bundled profile: a partial, interrupted or incomplete run cannot be signed.
+    """
     problems = bundle.problems()
     if problems:
         raise NotEligible(f"bundle {bundle.source} is not intact: {problems[0]}")
-    verdict = bundle.read_json("verdict.json")
+    try:
+        document = VerdictDocument.model_validate(bundle.read_json("verdict.json"))
+    except ValidationError as exc:
+        raise NotEligible(f"bundle {bundle.source}: verdict.json is not a verdict document of schema version "
+                          f"{VERDICT_SCHEMA_VERSION} ({exc.errors()[0]['msg']}); re-run the certification") from None
     profile = bundle.read_json("profile.json")
     wanted = {r["id"] for r in profile.get("requirements", [])}
-    ran = {r["id"] for r in verdict.get("requirements", [])}
-    if wanted - ran:
-        raise NotEligible(f"partial run: {len(wanted - ran)} requirement(s) of profile {profile.get('id')} were "
-                          f"not evaluated ({', '.join(sorted(wanted - ran)[:5])}); certify the full profile")
-    levels = {r["id"]: r.get("level") for r in verdict.get("requirements", [])}
-    unevaluated = [i for i in verdict.get("not_evaluated", []) if levels.get(i) == "MUST"]
-    if unevaluated:
-        raise NotEligible(f"MUST requirement(s) {', '.join(unevaluated)} could not be evaluated by the "
-                          f"{verdict.get('runner', {}).get('name')} runner; certify with --runner docker to sign")
-    if verdict.get("verdict") not in SIGNABLE:
-        bad = [f"{r['id']} {r['status']}" for r in verdict.get("requirements", [])
-               if r.get("level") == "MUST" and r.get("status") in ("failed", "broken")]
-        raise NotEligible(f"verdict is {verdict.get('verdict')}; only CERTIFIED or CERTIFIED_WITH_FINDINGS may be "
-                          f"signed (MUST requirements not met: {', '.join(bad) or 'none recorded'})")
-    digest = str(verdict.get("product", {}).get("digest", ""))
+    ran = {r.id for r in document.requirements}
+    if wanted - ran or not document.selection.complete:
+        missing = sorted(wanted - ran) or [r.id for r in document.requirements if r.status == "not_evaluated"]
+        raise NotEligible(f"partial run: requirement(s) of profile {profile.get('id')} were not evaluated "
+                          f"({', '.join(missing[:5]) or 'selection or interruption recorded'}); certify the full "
+                          "profile")
+    if not document.scope.capabilities:
+        raise NotEligible("the run certified no capability (empty scope); nothing can be signed")
+    recomputed = decide(document.requirements)
+    if recomputed != document.verdict:
+        raise NotEligible(f"verdict.json says {document.verdict} but its requirement statuses give {recomputed}")
+    if recomputed not in SIGNABLE:
+        bad = [f"{r.id} {r.status}" for r in document.requirements
+               if r.level == "MUST" and r.status in ("failed", "broken", "not_evaluated")]
+        hint = f"; {document.next_step}" if document.next_step else ""
+        raise NotEligible(f"verdict is {recomputed}; only CERTIFIED or CERTIFIED_WITH_FINDINGS may be signed "
+                          f"(MUST requirements not met: {', '.join(bad) or 'none evaluated'}){hint}")
+    digest = document.product.digest
     if not digest.startswith("sha256:"):
         raise NotEligible(f"the product digest is unknown ({digest!r}); the run did not record what was tested")
-    return dict(verdict)
+    return document.model_dump(mode="json")
 
 
 def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: datetime | None = None
@@ -147,6 +160,8 @@ def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: dateti
             "product": {k: product.get(k) for k in ("id", "version", "name", "vendor", "digest")},
             "runner": verdict.get("runner", {}).get("name"),
             "seed": verdict.get("seed"),
+            "as_of": verdict["as_of"],
+            "scope": verdict["scope"],
             "harness": verdict.get("harness", {}).get("version"),
             "requirements": [{"id": r["id"], "level": r["level"], "status": r["status"], "title": r["title"]}
                              for r in verdict["requirements"]],

@@ -10,9 +10,10 @@ from rich.table import Table
 
 from harness.verdict import RequirementResult
 
-STYLE = {"passed": "green", "failed": "bold red", "broken": "bold magenta", "skipped": "yellow",
-         "waived": "cyan"}
-VERDICT_STYLE = {"CERTIFIED": "bold green", "CERTIFIED_WITH_FINDINGS": "bold yellow", "NOT_CERTIFIED": "bold red"}
+STYLE = {"passed": "green", "failed": "bold red", "broken": "bold magenta", "not_applicable": "dim",
+         "not_evaluated": "bold yellow", "waived": "cyan"}
+VERDICT_STYLE = {"CERTIFIED": "bold green", "CERTIFIED_WITH_FINDINGS": "bold yellow", "NOT_CERTIFIED": "bold red",
+                 "INCOMPLETE": "bold yellow"}
 
 
 class ConsoleReport:
@@ -31,7 +32,7 @@ class ConsoleReport:
         self.console.print(f"  [dim]{message}[/]")
 
     def pytest_sandbox_requirement_done(self, result: RequirementResult) -> None:
-        status = f"[{STYLE[result.status]}]{result.status.upper():8}[/]"
+        status = f"[{STYLE[result.status]}]{result.status.upper():14}[/]"
         detail = f" — {result.message}" if result.status != "passed" and result.message else ""
         self.console.print(f"  {status} {result.id} [{result.level}] {result.title} "
                            f"[dim]({result.examples} ex, {result.duration_s:.2f}s)[/]{_clip(detail, 160)}")
@@ -40,22 +41,27 @@ class ConsoleReport:
         self.run = run
 
     def summary(self, run: Any, out: str) -> None:
+        document = run.model()
         table = Table(title=f"{run.manifest.id} × {run.profile.id}", show_lines=False)
         for col in ("Requirement", "Level", "Status", "Counterexample / reason"):
             table.add_column(col, overflow="fold")
-        for r in run.results:
+        for r in document.requirements:
             detail = r.message if r.counterexample is None else json.dumps(r.counterexample, default=str)
             table.add_row(r.id, r.level, f"[{STYLE[r.status]}]{r.status}[/]",
                           "" if r.status == "passed" else _clip(detail, 300))
         self.console.print(table)
-        unevaluated = [r.id for r in run.results if r.needs_runner and r.level == "MUST"]
-        if unevaluated:
-            self.console.print(f"[yellow]Not evaluated by the {run.runner.name} runner: {', '.join(unevaluated)} "
-                               "(MUST). This verdict does not cover them and cannot be signed; certify with "
-                               "--runner docker.[/]")
-        verdict = run.verdict()
+        self.console.print(f"Scope: {', '.join(document.scope.capabilities)}"
+                           + (f" (not certified here: {', '.join(document.scope.excluded)})"
+                              if document.scope.excluded else ""))
+        verdict = document.verdict
         self.console.print(f"Verdict: [{VERDICT_STYLE[verdict]}]{verdict.replace('_', ' ')}[/]   "
-                           f"seed {run.seed} (repeat with --seed {run.seed})   results in {out}")
+                           f"seed {run.seed}, as of {run.as_of} (repeat with --seed {run.seed} --as-of {run.as_of})"
+                           f"   results in {out}")
+        if verdict == "INCOMPLETE":
+            self.console.print("[bold yellow]This run cannot be signed: in-scope MUST requirements were not "
+                               "evaluated.[/]")
+        if document.next_step:
+            self.console.print(f"To complete it: {document.next_step}")
 
 
 def _console() -> Console:

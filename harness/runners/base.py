@@ -1,7 +1,7 @@
 """The runner interface: small on purpose (cf. Hypothesis ``ExampleDatabase``).
 
 Three abstract methods (``start``, ``transport``, ``stop``); the optional ones have defaults that say
-"this runner cannot do that", which checks turn into a ``skipped`` requirement with the reason.
+"this runner cannot do that", which make the requirement ``not_evaluated`` with the reason.
 """
 
 from __future__ import annotations
