@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,12 @@ from harness.profiles import resolve_profile_path
 
 def certify(product: str | Path, profile: str, *, runner: str = "inprocess", seed: int | None = None,
             out: str | Path | None = None, only: Sequence[str] = (), allure: bool = False,
-            extra_args: Sequence[str] = ()) -> dict[str, Any]:
+            extra_args: Sequence[str] = (), as_of: date | None = None) -> dict[str, Any]:
     """Certify ``product`` against ``profile``; return the verdict document.
 
-    ``only`` restricts the run to some requirement IDs (recorded as ``selection`` in the document, so a
-    partial run is never mistaken for a full certification). Bad input raises HarnessError.
+    ``only`` restricts the run to some requirement IDs (recorded as ``selection`` in the document; the rest
+    are ``not_evaluated`` and the verdict is INCOMPLETE, so a partial run is never mistaken for a full
+    certification). Bad input raises HarnessError.
     """
     profile_path = resolve_profile_path(profile)
     out_dir = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="sandbox-run-"))
@@ -36,6 +38,8 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     ]
     if seed is not None:
         args.append(f"--sandbox-seed={seed}")
+    if as_of is not None:
+        args.append(f"--sandbox-as-of={as_of.isoformat()}")
     if only:
         args += ["-k", " or ".join(only)]
     if allure:

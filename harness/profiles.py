@@ -313,16 +313,19 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
 
 
 def _merge_scope(path: Path, parent: ScopeRules, own: ScopeRules | None, capabilities: set[str]) -> ScopeRules:
-    """A child profile adds to its parent's scope rules; every capability named must be one it certifies."""
-    requires = {k: list(v) for k, v in parent.requires.items()}
+    """A child profile adds to its parent's scope rules. Every capability it names must be one it certifies;
+    an inherited rule about a capability the child removed every requirement of goes with them."""
     for capability, needed in (own.requires if own else {}).items():
-        requires[capability] = sorted({*requires.get(capability, []), *needed})
-    for capability, needed in requires.items():
         for name in (capability, *needed):
             if name not in capabilities:
                 raise ProfileError(
                     f"{path}: scope.requires: {name!r} is not a capability of any requirement of this profile "
                     f"({', '.join(sorted(capabilities))}){did_you_mean(name, sorted(capabilities))}; fix the name")
+    requires: dict[str, list[str]] = {}
+    for capability, needed in [*parent.requires.items(), *(own.requires.items() if own else [])]:
+        kept = [n for n in needed if n in capabilities]
+        if capability in capabilities and kept:
+            requires[capability] = sorted({*requires.get(capability, []), *kept})
     return ScopeRules(requires=requires)
 
 

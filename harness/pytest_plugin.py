@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from harness.verdict import Status
 
 RUN_KEY = pytest.StashKey["CertificationRun"]()
+OTHER_FAILURES = pytest.StashKey[int]()  # failures of the user's own tests collected beside the requirements
 MARKER = "sandbox_requirement(id): a certification requirement item (added by the sandbox plugin)"
 
 
@@ -224,6 +225,8 @@ def _safe_logs(run: CertificationRun) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     if not isinstance(item, RequirementItem):
+        if report.failed and RUN_KEY in item.config.stash:
+            item.config.stash[OTHER_FAILURES] = item.config.stash.get(OTHER_FAILURES, 0) + 1
         return report
     from harness.session import classify
 
@@ -256,7 +259,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if run is None:
         return
     from harness.reporting.outputs import write_verdict
-    from harness.verdict import exit_code
+    from harness.verdict import SIGNABLE
 
     if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
         run.interrupted = True  # Ctrl-C, -x or --maxfail: what was not reached is not_evaluated
@@ -268,7 +271,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             write_verdict(Path(out), run.model())
         session.config.hook.pytest_sandbox_run_finished(run=run)
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
-        session.exitstatus = exit_code(run.verdict())
+        # pytest's own codes: 0 for a signable verdict, 1 (tests failed) for NOT CERTIFIED and INCOMPLETE alike;
+        # `sandbox certify` maps the verdict to its own codes (4 = INCOMPLETE; pytest uses 4 for usage errors).
+        ok = run.verdict() in SIGNABLE and not session.config.stash.get(OTHER_FAILURES, 0)
+        session.exitstatus = pytest.ExitCode.OK if ok else pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

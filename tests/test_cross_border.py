@@ -31,8 +31,9 @@ def reference() -> dict[str, Any]:
 
 
 def test_reference_passes_every_cross_border_requirement(reference: dict[str, Any]) -> None:
-    assert statuses(reference) == dict.fromkeys(XB_REQUIREMENTS, "passed")
-    assert reference["verdict"] == "CERTIFIED"
+    got = statuses(reference)
+    assert {k: got[k] for k in XB_REQUIREMENTS} == dict.fromkeys(XB_REQUIREMENTS, "passed")
+    assert reference["verdict"] == "INCOMPLETE"  # a partial run (only the cross-border requirements)
 
 
 def test_every_cross_border_requirement_has_a_defect() -> None:

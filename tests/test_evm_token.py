@@ -33,8 +33,10 @@ def test_evm_token_verdict_requirement_by_requirement() -> None:
     assert {got[r] for r in ("BC-LEDGER-001", "BC-LEDGER-002", "BC-LEDGER-003", "BC-LEDGER-004")} == {"passed"}, [
         r for r in doc["requirements"] if r["status"] in ("failed", "broken")]
     reasons = {r["id"]: r["message"] for r in doc["requirements"]}
-    assert got["BC-LEDGER-006"] == "skipped" and "ethereum-keccak-rlp" in reasons["BC-LEDGER-006"]
-    assert got["BC-LEDGER-007"] == "skipped" and "no file" in reasons["BC-LEDGER-007"]
-    assert got["BC-LEDGER-005"] == "skipped"  # in-process: no restart (and eth-tester keeps its chain in memory)
+    # The harness cannot recompute keccak/RLP blocks nor find a readable block file: those MUSTs are
+    # not_evaluated (never "not applicable"), so the token cannot be certified until the harness can.
+    assert got["BC-LEDGER-006"] == "not_evaluated" and "ethereum-keccak-rlp" in reasons["BC-LEDGER-006"]
+    assert got["BC-LEDGER-007"] == "not_evaluated" and "no file" in reasons["BC-LEDGER-007"]
+    assert got["BC-LEDGER-005"] == "not_evaluated"  # in-process: no restart (eth-tester keeps its chain in memory)
     assert got["BC-LEDGER-008"] in ("passed", "failed")  # a SHOULD: measured, never skipped
-    assert doc["verdict"] in ("CERTIFIED", "CERTIFIED_WITH_FINDINGS")
+    assert doc["verdict"] == "INCOMPLETE"

@@ -12,11 +12,13 @@ REQS = ["BC-LEDGER-008", "HZ-LEDGER-001"]
 
 def test_slow_commit_ledger_fails_the_throughput_requirements() -> None:
     doc = certify(ROOT / "tests/defects/ledger-slow-commit", "hangzhou", only=REQS)
-    assert statuses(doc) == dict.fromkeys(REQS, "failed")
-    assert doc["verdict"] == "CERTIFIED_WITH_FINDINGS"  # SHOULD requirements: findings, not a refusal
-    assert all("TPS" in r["message"] for r in doc["requirements"])
+    got = statuses(doc)
+    assert {k: got[k] for k in REQS} == dict.fromkeys(REQS, "failed")
+    assert doc["verdict"] == "INCOMPLETE"  # SHOULD requirements fail as findings; the partial run is incomplete
+    assert all("TPS" in r["message"] for r in doc["requirements"] if r["id"] in REQS)
 
 
 def test_reference_ledger_meets_the_throughput_requirements() -> None:
     doc = certify(ROOT / "products/chain-ledger", "hangzhou", only=REQS)
-    assert statuses(doc) == dict.fromkeys(REQS, "passed")
+    got = statuses(doc)
+    assert {k: got[k] for k in REQS} == dict.fromkeys(REQS, "passed")

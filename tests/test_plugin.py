@@ -25,7 +25,7 @@ def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pyte
     assert result.ret == 1
     verdict = json.loads((out / "verdict.json").read_text())
     assert verdict["seed"] == 7 and verdict["verdict"] == "NOT_CERTIFIED"
-    assert verdict["selection"] == [f"NAT-CREDIT-00{i}" for i in range(1, 10)]  # -k: recorded as partial
+    assert verdict["selection"]["selected"] == [f"NAT-CREDIT-00{i}" for i in range(1, 10)]  # -k: partial
     labels = [json.loads(p.read_text())["labels"] for p in (out / "allure").glob("*-result.json")]
     assert any({"name": "story", "value": "NAT-CREDIT-004 Loans for prohibited purposes are always declined"}
                in group for group in labels)
@@ -53,3 +53,45 @@ def test_without_sandbox_options_the_plugin_stays_out_of_the_way(pytester: pytes
     pytester.makepyfile("def test_ok():\n    assert 1 + 1 == 2\n")
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_a_k_selection_is_incomplete_with_the_selection_recorded(pytester: pytest.Pytester) -> None:
+    out = pytester.path / "out"
+    result = pytester.runpytest_inprocess(
+        f"--sandbox-profile={QUICK}", f"--sandbox-product={ROOT / 'products/rural-microloan'}",
+        f"--sandbox-out={out}", "-k", "NAT-CREDIT-003", "--strict-markers", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*sandbox verdict: INCOMPLETE*", "*because: NAT-CREDIT-001 [[]MUST[]] not_evaluated*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # never a green pytest run for an incomplete certification
+    verdict = json.loads((out / "verdict.json").read_text())
+    assert verdict["verdict"] == "INCOMPLETE" and verdict["selection"]["selected"] == ["NAT-CREDIT-003"]
+    assert not verdict["selection"]["complete"]
+    by_status = {r["id"]: r["status"] for r in verdict["requirements"]}
+    assert by_status["NAT-CREDIT-003"] == "passed" and by_status["NAT-CREDIT-001"] == "not_evaluated"
+    assert len(by_status) == 16  # the whole profile, every requirement exactly once
+
+
+def test_xdist_is_refused_with_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(
+        f"--sandbox-profile={QUICK}", f"--sandbox-product={ROOT / 'products/rural-microloan'}", "-n", "2",
+        "-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(["*cannot be split across xdist workers; drop -n*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_user_test_paths_run_beside_the_requirements(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_mine="def test_mine():\n    assert 2 * 2 == 4\n")
+    result = pytester.runpytest_inprocess(
+        "test_mine.py", f"--sandbox-profile={QUICK}", f"--sandbox-product={ROOT / 'products/rural-microloan'}",
+        "-k", "test_mine or NAT-CREDIT-003", "-p", "no:cacheprovider", "--strict-markers")
+    outcomes = result.parseoutcomes()
+    assert outcomes["passed"] == 2  # the user's test and NAT-CREDIT-003
+
+
+def test_importing_the_plugin_does_not_import_the_harness() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, harness.pytest_plugin; heavy = ['harness.session', 'harness.checks', 'hypothesis', "
+            "'httpx', 'pydantic', 'allure']; print([m for m in heavy if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -7,7 +7,8 @@ A check never learns how the product runs; optional abilities (restart, logs) go
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -131,14 +132,14 @@ class CheckContext:
         from hypothesis.stateful import get_state_machine_test
 
         def counted() -> Any:
-            self._within_budget()  # one generated sequence of operations
+            self.examples += 1  # one generated sequence of operations
             return machine()
 
         chosen = self.settings(**overrides)
         test = get_state_machine_test(counted, settings=chosen)  # type: ignore[arg-type]
-        self._start_budget(chosen)
         try:
-            hypothesis_seed(self.seed)(test)()
+            with accepted_shrinks(self.profile.hypothesis.shrink_examples):
+                hypothesis_seed(self.seed)(test)()
         except Flaky as exc:
             raise _not_reproducible(exc) from None
         except CertificationFailure as exc:
@@ -174,6 +175,25 @@ class CheckContext:
     def attach(self, name: str, data: Any) -> None:
         """Keep a named piece of evidence (JSON data, text, or PNG bytes) for the report."""
         self.evidence[name] = data
+
+
+@contextmanager
+def accepted_shrinks(count: int) -> Iterator[None]:
+    """Bound the shrinking of a state machine by a count of accepted shrinks (deterministic, unlike a time
+    limit). A sequence of operations draws as it runs, so the example budget of :meth:`CheckContext.given`
+    cannot reject one early without Hypothesis calling the data generation inconsistent; Hypothesis has no
+    public setting for this count, so its engine constant is set for the duration, where it exists."""
+    from hypothesis.internal.conjecture import engine
+
+    previous = getattr(engine, "MAX_SHRINKS", None)
+    if previous is None:
+        yield
+        return
+    engine.MAX_SHRINKS = count
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKS = previous
 
 
 def _not_reproducible(exc: Flaky) -> CertificationFailure:
