@@ -7,7 +7,13 @@ import json
 import pytest
 from conftest import QUICK, ROOT
 
+from harness.checks.registry import registered
+from harness.session import CertificationRun
+
 pytest_plugins = ["pytester"]
+# The plugin imports the harness only when asked to certify; pytester's in-process runs restore sys.modules
+# afterwards, and numpy cannot be imported twice in one process: load it all here, once, beforehand.
+assert CertificationRun and registered()
 
 
 def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pytester) -> None:
@@ -18,9 +24,9 @@ def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pyte
         "-p", "no:cacheprovider",
     )
     result.stdout.fnmatch_lines([
-        "sandbox: profile quick test (sha256:*), product credit-purpose-gap 1.0.0-defect, runner inprocess, seed 7",
+        "sandbox: profile quick test (sha256:*), product credit-purpose-gap 1.0.0-defect, runner inprocess, seed 7, as of *",
         "*NAT-CREDIT-004*failed*",
-        "*sandbox verdict: NOT_CERTIFIED (seed 7)*",
+        "*sandbox verdict: NOT_CERTIFIED (seed 7, as of *)*",
     ])
     assert result.ret == 1
     verdict = json.loads((out / "verdict.json").read_text())
