@@ -269,6 +269,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         out = session.config.getoption("sandbox_out")
         if out:
             write_verdict(Path(out), run.model())
+        alluredir = session.config.getoption("allure_report_dir", None)
+        if alluredir:
+            from harness.reporting.allure import write_run_facts
+
+            write_run_facts(Path(alluredir), run.model())
         session.config.hook.pytest_sandbox_run_finished(run=run)
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         # pytest's own codes: 0 for a signable verdict, 1 (tests failed) for NOT CERTIFIED and INCOMPLETE alike;

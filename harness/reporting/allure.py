@@ -56,3 +56,29 @@ def waiver(record: dict[str, Any]) -> None:
     allure.dynamic.tag("waiver")
     allure.dynamic.label("waiver", f"{record['approver']} until {record['expires']}")
     attach_json("waiver", record)
+
+
+# Allure categories that mean something here (instead of a pass percentage): matched on status and message.
+CATEGORIES = [
+    {"name": "Product failure (violates the requirement)", "matchedStatuses": ["failed"]},
+    {"name": "Harness or environment error (not the product's fault)", "matchedStatuses": ["broken"]},
+    {"name": "Not evaluated (certification INCOMPLETE for a MUST)", "matchedStatuses": ["skipped"],
+     "messageRegex": "(?s).*not evaluated.*"},
+    {"name": "Not applicable (by a profile rule)", "matchedStatuses": ["skipped"],
+     "messageRegex": "(?s).*not applicable.*"},
+]
+
+
+def write_run_facts(alluredir: Path, document: Any) -> None:
+    """The verdict first: environment facts (verdict, scope, profile, product, seed, as-of) and categories."""
+    alluredir.mkdir(parents=True, exist_ok=True)
+    facts = {
+        "Verdict": document.verdict, "Scope": ", ".join(document.scope.capabilities),
+        "Profile": f"{document.profile.id} {document.profile.version} {document.profile.digest}",
+        "Product": f"{document.product.id} {document.product.version} {document.product.digest}",
+        "Runner": str(document.runner.get("name")), "Seed": str(document.seed), "As of": str(document.as_of),
+        "Why": " | ".join(document.reasons) or "every in-scope requirement met",
+    }
+    lines = [f"{key.replace(' ', '.')}={value}".replace("\n", " ") for key, value in facts.items()]
+    (alluredir / "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (alluredir / "categories.json").write_text(json.dumps(CATEGORIES, indent=2), encoding="utf-8")

@@ -8,8 +8,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "broken": "#8250df", "skipped": "#9a6700", "waived": "#0969da",
-           "CERTIFIED": "#1a7f37", "CERTIFIED_WITH_FINDINGS": "#9a6700", "NOT_CERTIFIED": "#cf222e"}
+from harness.verdict import SIGNABLE
+
+COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "broken": "#8250df", "not_applicable": "#59636e",
+           "not_evaluated": "#bc4c00", "waived": "#0969da", "CERTIFIED": "#1a7f37",
+           "CERTIFIED_WITH_FINDINGS": "#9a6700", "NOT_CERTIFIED": "#cf222e", "INCOMPLETE": "#bc4c00"}
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328}
 h1{font-size:1.4rem;margin:0 0 .3rem} .verdict{font-size:1.6rem;font-weight:700;padding:.4rem .8rem;
@@ -31,7 +34,9 @@ def _detail(req: dict[str, Any]) -> str:
         w = req["waiver"]
         parts.append(f"<b>waived</b> ({escape(str(w.get('outcome')))}) by {escape(str(w['approver']))} until "
                      f"{escape(str(w['expires']))}: {escape(str(w['reason']))}")
-    if req.get("status") != "passed" and req.get("message"):
+    if req.get("rule"):
+        parts.append(f"<i>rule:</i> {escape(str(req['rule'])[:400])}")
+    elif req.get("status") != "passed" and req.get("message"):
         parts.append(escape(str(req["message"])[:400]))
     return "<br>".join(parts)
 
@@ -52,13 +57,23 @@ def render_summary(verdict: dict[str, Any], *, bundle_digest: str = "", allure_i
         "Product digest": product.get("digest", ""),
         "Profile": f"{profile.get('id')} {profile.get('version')} ({' → '.join(profile.get('lineage', []))})",
         "Profile digest": profile.get("digest", ""),
-        "Runner / seed": f"{verdict.get('runner', {}).get('name')} / {verdict.get('seed')}",
+        "Scope": ", ".join(verdict.get("scope", {}).get("capabilities", [])),
+        "Runner / seed / as of": f"{verdict.get('runner', {}).get('name')} / {verdict.get('seed')} / "
+                                 f"{verdict.get('as_of')}",
         "Run": f"{verdict.get('started_at')} – {verdict.get('finished_at')}",
         "Results": ", ".join(f"{n} {s}" for s, n in counts.items() if n),
         "Bundle digest": bundle_digest,
     }
     dl = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(str(val))}</code></dd>" for k, val in facts.items() if val)
     link = f'<p><a href="{escape(allure_index)}">Full Allure report</a></p>' if allure_index else ""
+    why = "".join(f"<li>{escape(str(line))}</li>" for line in verdict.get("reasons", []))
+    if why:
+        link += f"<h2>Why this verdict</h2><ul>{why}</ul>"
+    if v not in SIGNABLE:
+        link = (f'<p class="banner" style="border:2px solid {COLOURS.get(v, "#000")};padding:.5rem">This run cannot '
+                f"be signed: only CERTIFIED and CERTIFIED WITH FINDINGS can."
+                f"{(' To complete it: ' + escape(str(verdict['next_step']))) if verdict.get('next_step') else ''}"
+                "</p>" + link)
     title = f"{product.get('id')} × {profile.get('id')}: {v}"
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><h1>Certification summary: {escape(str(product.get('id')))} × "
