@@ -25,17 +25,17 @@ def main() -> None:
     args = parser.parse_args()
     profiles = args.profiles or available_profiles()
     products = args.products or sorted(str(p.parent) for p in Path("products").glob("*/product.yaml"))
-    pairs, skipped = plan(products, profiles)
+    pairs, left_out = plan(products, profiles)
     print(f"{len(pairs)} pair(s) over {len(products)} product(s) × {len(profiles)} profile(s) "
-          f"({len(skipped)} skipped for missing capabilities); {os.cpu_count()} cores")
+          f"({len(left_out)} not applicable: missing capabilities); {os.cpu_count()} cores")
     timings = {}
     for workers in (1, 2):
         started = time.perf_counter()
         doc = run_campaign(products, profiles, Path(f"results/bench-campaign-{workers}"), workers=workers)
         timings[workers] = time.perf_counter() - started
-        verdicts = ", ".join(f"{e['product_id']}×{e['profile_id']}={e['verdict']}" for e in doc["pairs"])
+        verdicts = ", ".join(f"{e.product_id}×{e.profile_id}={e.verdict}" for e in doc.pairs)
         print(f"workers={workers}: wall {timings[workers]:.1f} s; sum of pair times "
-              f"{sum(e['seconds'] for e in doc['pairs']):.1f} s; {verdicts}")
+              f"{sum(e.seconds for e in doc.pairs):.1f} s; {verdicts}")
     print(f"speed-up 1→2 workers: {timings[1] / timings[2]:.2f}×")
 
 

@@ -1,7 +1,7 @@
 """sandbox campaign [--profiles …] [--products …] [--workers N] [--out DIR] [--rerun-failed]
 
-Exit 0: every pair certified (with or without findings); 1: some pair NOT_CERTIFIED or did not complete;
-2: bad input.
+Exit 0: every pair certified (with or without findings); 1: some pair NOT_CERTIFIED or INCOMPLETE (including
+a run that ended without a verdict); 2: bad input.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
 
-    from harness.campaign import run_campaign
+    from harness.campaign import RERUN, VERDICT_STYLE, run_campaign
     from harness.errors import IncorrectUsage
     from harness.profiles import available_profiles
 
@@ -41,12 +42,17 @@ def run(args: argparse.Namespace) -> int:
     doc = run_campaign(products, profiles, args.out, workers=args.workers, rerun_failed=args.rerun_failed,
                        seed=args.seed, runner=args.runner)
     console = Console(highlight=False)
-    for e in doc["pairs"]:
-        mark = "ran" if e["rerun"] else "kept"
-        console.print(f"{e['verdict']:24} {e['product_id']} × {e['profile_id']} ({mark}, {e['seconds']} s)"
-                      f"{' — ' + e['error'] if e['error'] else ''}")
-    for s in doc["skipped"]:
-        console.print(f"{'skipped':24} {s['product']} × {s['profile']} (lacks {', '.join(s['missing_capabilities'])})")
-    console.print(f"{len(doc['pairs'])} pair(s), {doc['workers']} worker(s), wall time {doc['wall_seconds']} s; "
+    for e in doc.pairs:
+        mark = "ran" if e.rerun else "kept"
+        counts = ", ".join(f"{n} {status}" for status, n in e.counts.items() if n)
+        console.print(f"[{VERDICT_STYLE[e.verdict]}]{e.verdict:24}[/] {escape(e.product_id)} × {escape(e.profile_id)} "
+                      f"({mark}, {e.seconds} s{'; ' + counts if counts else ''})"
+                      f"{' — ' + escape(e.error) if e.error else ''}")
+        if e.next_step:
+            console.print(f"{'':24} to complete it: {escape(e.next_step)}")
+    for s in doc.not_applicable:
+        console.print(f"[dim]{'not applicable':24}[/] {escape(s.product)} × {escape(s.profile)} "
+                      f"(lacks {', '.join(s.missing_capabilities)})")
+    console.print(f"{len(doc.pairs)} pair(s), {doc.workers} worker(s), wall time {doc.wall_seconds} s; "
                   f"matrix in {args.out / 'matrix.csv'} and {args.out / 'matrix.html'}")
-    return 1 if any(e["verdict"] in ("NOT_CERTIFIED", "INCOMPLETE") for e in doc["pairs"]) else 0
+    return 1 if any(e.verdict in RERUN for e in doc.pairs) else 0

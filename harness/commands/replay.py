@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.documents.replay import RecordedRequest
 
 HELP = "re-send the recorded failing requests of a bundle to the product and compare the answers"
 
@@ -32,18 +35,16 @@ def _parsed(text: Any) -> Any:
         return text
 
 
-def replay_requests(http: Any, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def replay_requests(http: Any, requests: list[RecordedRequest]) -> list[dict[str, Any]]:
     """Send each recorded request; return one row per request with the recorded and the new answer."""
     rows = []
     for recorded in requests:
-        body = recorded.get("body") or ""
-        headers = {"content-type": recorded.get("content_type") or "application/json"} if body else {}
-        response = http.request(recorded["method"], recorded["path"], content=body.encode(), headers=headers)
-        same = response.status_code == recorded.get("status") and \
-            _parsed(response.text) == _parsed(recorded.get("response"))
-        rows.append({"method": recorded["method"], "path": recorded["path"], "recorded_status": recorded.get("status"),
+        headers = {"content-type": recorded.content_type or "application/json"} if recorded.body else {}
+        response = http.request(recorded.method, recorded.path, content=recorded.body.encode(), headers=headers)
+        same = response.status_code == recorded.status and _parsed(response.text) == _parsed(recorded.response)
+        rows.append({"method": recorded.method, "path": recorded.path, "recorded_status": recorded.status,
                      "status": response.status_code, "same": same, "response": response.text[:2000],
-                     "recorded_response": recorded.get("response")})
+                     "recorded_response": recorded.response})
     return rows
 
 
@@ -58,26 +59,25 @@ def run(args: argparse.Namespace) -> int:
 
     manifest = load_manifest(args.product)
     with open_bundle(args.bundle) as bundle:
-        profile = Profile.model_validate(bundle.read_json("profile.json"))
-        files = sorted((bundle.root / "replay").glob("*.json"))
-        cases = [bundle.read_json(f"replay/{f.name}") for f in files]
+        profile = bundle.read_model("profile.json", Profile, what="resolved profile")
+        cases = bundle.replays()
     if args.requirement:
-        cases = [c for c in cases if c["requirement"] == args.requirement]
+        cases = [c for c in cases if c.requirement == args.requirement]
     if not cases:
         which = f" for {args.requirement}" if args.requirement else ""
         raise IncorrectUsage(f"{args.bundle}: replay: no recorded failure{which} in this bundle")
     differs = 0
     for case in cases:
-        if case["product"]["id"] != manifest.id:
+        if case.product.id != manifest.id:
             raise IncorrectUsage(f"--product: {args.product} is {manifest.id}; the failure was recorded for "
-                                 f"{case['product']['id']}")
-        runner = get_runner(args.runner or case.get("runner") or "inprocess")
-        print(f"{case['requirement']}: {case['message']}")
+                                 f"{case.product.id}")
+        runner = get_runner(args.runner or case.runner)
+        print(f"{case.requirement}: {case.message}")
         try:
             runner.start(manifest, profile)
             with httpx.Client(transport=runner.transport(), base_url="http://product",
                               timeout=profile.hypothesis.request_timeout_s) as http:
-                rows = replay_requests(http, case["requests"])
+                rows = replay_requests(http, case.requests)
         finally:
             runner.stop()
         for row in rows:

@@ -15,9 +15,13 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.documents.bundle import EnvironmentDocument
+    from harness.documents.verdict import VerdictDocument
 
 HELP = "build the Allure HTML report and a one-page summary from an evidence bundle"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -38,20 +42,23 @@ def allure_command() -> str:
     raise HarnessError("allure: the Allure command line is not installed; run scripts/allure-install.sh")
 
 
-def _prepare_results(bundle_results: Path, target: Path, previous_report: Path, verdict: dict[str, Any]) -> None:
+def _prepare_results(bundle_results: Path, target: Path, previous_report: Path, verdict: VerdictDocument,
+                     environment: EnvironmentDocument) -> None:
     shutil.copytree(bundle_results, target)
     if (previous_report / "history").is_dir():
         shutil.copytree(previous_report / "history", target / "history")
     order = len(json.loads((previous_report / "history" / "history-trend.json").read_text())) + 1 \
         if (previous_report / "history" / "history-trend.json").is_file() else 1
-    profile, product = verdict["profile"], verdict["product"]
+    profile, product = verdict.profile, verdict.product
     (target / "executor.json").write_text(json.dumps({
         "name": "sandbox certify", "type": "sandbox", "buildOrder": order,
-        "buildName": f"{product['id']} {product['version']} × {profile['id']} {profile['version']} "
-                     f"(seed {verdict['seed']})", "reportName": f"{product['id']} × {profile['id']}"}))
-    env = {"profile": f"{profile['id']} {profile['version']}", "profile.digest": profile["digest"],
-           "product": f"{product['id']} {product['version']}", "product.digest": product["digest"],
-           "runner": verdict["runner"]["name"], "seed": verdict["seed"], "verdict": verdict["verdict"]}
+        "buildName": f"{product.id} {product.version} × {profile.id} {profile.version} (seed {verdict.seed})",
+        "reportName": f"{product.id} × {profile.id}"}))
+    env = {"profile": f"{profile.id} {profile.version}", "profile.digest": profile.digest,
+           "product": f"{product.id} {product.version}", "product.digest": product.digest,
+           "runner": verdict.runner.get("name", ""), "seed": verdict.seed, "verdict": verdict.verdict,
+           "as_of": verdict.as_of.isoformat(), "harness": environment.harness,
+           "python": f"{environment.implementation} {environment.python}", "platform": environment.platform}
     (target / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     (target / "categories.json").write_text(json.dumps([
         {"name": "Product failures (requirement not met)", "matchedStatuses": ["failed"]},
@@ -64,22 +71,24 @@ def build_report(bundle_path: str, out: Path) -> dict[str, Path]:
 
     allure = allure_command()
     with open_bundle(bundle_path) as bundle:
-        verdict = bundle.read_json("verdict.json")
+        verdict = bundle.verdict()
+        environment = bundle.environment()
         results = bundle.root / "allure-results"
         if not results.is_dir():
             raise HarnessError(f"{bundle_path}: allure-results: missing; certify with `sandbox certify` to get them")
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="sandbox-allure-") as tmp:
             staged = Path(tmp) / "allure-results"
-            _prepare_results(results, staged, out / "allure", verdict)
+            _prepare_results(results, staged, out / "allure", verdict, environment)
             done = subprocess.run([allure, "generate", str(staged), "-o", str(out / "allure"), "--clean"],
                                   capture_output=True, text=True, timeout=300, check=False)
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             raise HarnessError(f"allure generate failed (exit {done.returncode}): {tail[0]}")
         summary = out / "summary.html"
-        summary.write_text(render_summary(verdict, bundle_digest=bundle.digest, allure_index="allure/index.html"),
-                           encoding="utf-8")
+        page = render_summary(verdict.model_dump(mode="json"), bundle_digest=bundle.digest,
+                              allure_index="allure/index.html")
+        summary.write_text(page, encoding="utf-8")
     return {"allure": out / "allure" / "index.html", "summary": summary}
 
 

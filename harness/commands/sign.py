@@ -29,6 +29,7 @@ def default_certificate_path(bundle: str) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.documents.certificate import read_predicate
     from harness.evidence.bundle import open_bundle
     from harness.evidence.certificate import NotEligible, build_statement, load_private_key, sign_statement
 
@@ -47,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or default_certificate_path(args.bundle)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
-    predicate = statement["predicate"]
-    print(f"signed {predicate['product']['id']} {predicate['product']['version']} × {predicate['profile']['id']} "
-          f"{predicate['profile']['version']}: {predicate['verdict']}, valid until "
-          f"{predicate['validity']['notAfter'][:10]}, by {args.signer} ({args.role}) → {out}")
+    p = read_predicate(statement, str(out))
+    print(f"signed {p.product.id} {p.product.version} × {p.profile.id} {p.profile.version}: {p.verdict}, valid "
+          f"until {p.validity.notAfter.date().isoformat()}, by {p.signer.name} ({p.signer.role}) → {out}")
     return 0

@@ -1,7 +1,8 @@
 """sandbox verify CERT --key PATH.pub [--bundle DIR_OR_TGZ] [--product DIR] [--at DATE]
 
 Exit 0: valid. Exit 1: invalid, each reason on its own line (wrong key, certificate changed, expired,
-bundle file changed, verdict changed, product changed). Exit 2: bad input (unreadable file or key).
+bundle file changed, verdict changed, product changed). Exit 2: bad input (unreadable file or key, or a
+signed predicate or bundle document that does not parse: one line naming the file and the field).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.documents.certificate import read_predicate
     from harness.evidence.bundle import open_bundle
     from harness.evidence.certificate import load_public_key, read_certificate, verify
 
@@ -39,15 +41,16 @@ def run(args: argparse.Namespace) -> int:
     envelope = read_certificate(args.certificate)
     with contextlib.ExitStack() as stack:
         bundle = stack.enter_context(open_bundle(args.bundle)) if args.bundle else None
-        problems, statement = verify(envelope, key, bundle=bundle, product_dir=args.product, at=args.at)
+        problems, statement = verify(envelope, key, bundle=bundle, product_dir=args.product, at=args.at,
+                                     source=str(args.certificate))
     if problems:
         print(f"INVALID {args.certificate}", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    p = statement["predicate"]
+    p = read_predicate(statement, str(args.certificate))
     checked = ["signature", "validity"] + (["bundle"] if args.bundle else []) + (["product"] if args.product else [])
-    print(f"VALID {p['product']['id']} {p['product']['version']} × {p['profile']['id']} {p['profile']['version']}: "
-          f"{p['verdict']}, signed by {p['signer']['name']} ({p['signer']['role']}), valid until "
-          f"{p['validity']['notAfter'][:10]}; checked {', '.join(checked)}")
+    print(f"VALID {p.product.id} {p.product.version} × {p.profile.id} {p.profile.version}: {p.verdict}, signed by "
+          f"{p.signer.name} ({p.signer.role}), valid until {p.validity.notAfter.date().isoformat()}; "
+          f"checked {', '.join(checked)}")
     return 0

@@ -11,6 +11,8 @@ A bundle is the run's output folder plus a ``.tar.gz`` of it next to it::
     MANIFEST.sha256                              SHA-256 of every other file (``sha256sum -c`` format)
 
 The bundle digest is the SHA-256 of MANIFEST.sha256, so it covers every file; a certificate records it.
+bundle.json, environment.json and the replay files are typed documents (harness/documents/bundle.py and
+replay.py; JSON Schemas in schemas/): they are written from their models and read back through them.
 """
 
 from __future__ import annotations
@@ -29,21 +31,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from harness import __version__
-from harness.errors import HarnessError
+from harness.documents.base import DocumentError, Ref, parse_document, write_document
+from harness.documents.bundle import BundleManifest, EnvironmentDocument
+from harness.documents.replay import RecordedRequest, ReplayDocument
+from harness.documents.verdict import VerdictDocument
 
 if TYPE_CHECKING:
     from harness.session import CertificationRun
+    from harness.verdict import RequirementResult
 
 MANIFEST = "MANIFEST.sha256"
-SCHEMA = "sandbox-bundle/1"
 LIBRARIES = ("hypothesis", "pytest", "pydantic", "httpx", "allure-pytest", "jsonschema", "cryptography", "pandas")
 
 
-class BundleError(HarnessError):
-    """A bundle path is not a bundle (missing file, unreadable archive, bad JSON)."""
+M = TypeVar("M", bound=BaseModel)
+
+
+class BundleError(DocumentError):
+    """A bundle path is not a bundle (missing file, unreadable archive, bad JSON, a document that does not
+    parse)."""
 
 
 def _dump(path: Path, data: Any) -> None:
@@ -69,23 +80,41 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def replay_document(run: CertificationRun, result: Any) -> dict[str, Any]:
-    requests = list(run.replays.get(result.id, []))
+def replay_document(run: CertificationRun, result: RequirementResult) -> ReplayDocument:
+    """The replay file of one failed (or waived-failed) result: its counterexample and the requests to re-send."""
+    requests = [RecordedRequest.model_validate(r) for r in run.replays.get(result.id, [])]
     exchange = result.evidence.get("exchange")
-    if not requests and isinstance(exchange, dict):  # e.g. a timeout: no response was recorded
+    if not requests and isinstance(exchange, dict) and exchange.get("method"):  # e.g. a timeout: no response
         body = exchange.get("request")
-        requests = [{"method": exchange.get("method"), "path": exchange.get("path"),
-                     "content_type": "application/json",
-                     "body": body if isinstance(body, str) else json.dumps(body),
-                     "status": exchange.get("status"), "response": exchange.get("response")}]
-    return {
-        "schema": "sandbox-replay/1", "requirement": result.id, "title": result.title, "check": result.check,
-        "profile": {"id": run.profile.id, "version": run.profile.version, "digest": run.profile.digest},
-        "product": {"id": run.manifest.id, "version": run.manifest.version, "digest": run.product_digest()},
-        "runner": run.runner.name, "seed": run.seed, "message": result.message,
-        "counterexample": result.counterexample, "requests": requests,
-        "note": "requests of the last (shrunk) failing example, in order; re-send with `sandbox replay`",
-    }
+        requests = [RecordedRequest(method=exchange["method"], path=exchange.get("path") or "/",
+                                    content_type="application/json",
+                                    body=body if isinstance(body, str) else json.dumps(body, default=str),
+                                    status=exchange.get("status"), response=exchange.get("response"))]
+    return ReplayDocument(
+        requirement=result.id, title=result.title, check=result.check,
+        profile=Ref(id=run.profile.id, version=run.profile.version, digest=run.profile.digest),
+        product=Ref(id=run.manifest.id, version=run.manifest.version, digest=run.product_digest()),
+        runner=run.runner.name, seed=run.seed, message=result.message, counterexample=result.counterexample,
+        requests=requests,
+    )
+
+
+def environment_document(run: CertificationRun) -> EnvironmentDocument:
+    return EnvironmentDocument(
+        harness=__version__, python=platform.python_version(), implementation=platform.python_implementation(),
+        platform=platform.platform(), machine=platform.machine(), libraries=_versions(),
+        runner=run.runner.describe(), seed=run.seed, argv=list(sys.argv),
+    )
+
+
+def bundle_manifest(run: CertificationRun) -> BundleManifest:
+    return BundleManifest(
+        created_at=datetime.now(UTC).replace(microsecond=0), harness=__version__, verdict=run.verdict(),
+        seed=run.seed, runner=run.runner.name,
+        profile=Ref(id=run.profile.id, version=run.profile.version, digest=run.profile.digest),
+        product=Ref(id=run.manifest.id, version=run.manifest.version, digest=run.product_digest()),
+        requirements=len(run.results), profile_requirements=len(run.profile.requirements), as_of=run.as_of,
+    )
 
 
 def write_bundle(out: Path, run: CertificationRun) -> Path:
@@ -94,22 +123,11 @@ def write_bundle(out: Path, run: CertificationRun) -> Path:
     shutil.rmtree(out / "replay", ignore_errors=True)
     _dump(out / "profile.json", run.profile.model_dump(mode="json"))
     shutil.copyfile(run.manifest.root / "product.yaml", out / "product.yaml")
-    _dump(out / "environment.json", {
-        "harness": __version__, "python": platform.python_version(), "implementation": platform.python_implementation(),
-        "platform": platform.platform(), "machine": platform.machine(), "libraries": _versions(),
-        "runner": run.runner.describe(), "seed": run.seed, "argv": sys.argv,
-    })
-    _dump(out / "bundle.json", {
-        "schema": SCHEMA, "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "harness": __version__,
-        "verdict": run.verdict(), "seed": run.seed, "runner": run.runner.name,
-        "profile": {"id": run.profile.id, "version": run.profile.version, "digest": run.profile.digest},
-        "product": {"id": run.manifest.id, "version": run.manifest.version, "digest": run.product_digest()},
-        "requirements": len(run.results), "profile_requirements": len(run.profile.requirements),
-        "as_of": run.as_of.isoformat(),
-    })
+    write_document(out / "environment.json", environment_document(run))
+    write_document(out / "bundle.json", bundle_manifest(run))
     for result in run.results:
         if result.status == "failed" or (result.waiver or {}).get("outcome") == "failed":
-            _dump(out / "replay" / f"{result.id}.json", replay_document(run, result))
+            write_document(out / "replay" / f"{result.id}.json", replay_document(run, result))
     write_manifest(out)
     return write_archive(out)
 
@@ -161,6 +179,34 @@ class Bundle:
             return json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise BundleError(f"{self.source}: {name}: not valid JSON ({exc})") from None
+
+    def read_model(self, name: str, model: type[M], *, what: str | None = None, hint: str | None = None) -> M:
+        """Parse one file of the bundle as a typed document; BundleError naming the bundle, file and field."""
+        path = self.root / name
+        if not path.is_file():
+            raise BundleError(f"{self.source}: {name}: missing from the bundle")
+        try:
+            return parse_document(model, path.read_bytes(), f"{self.source}: {name}", what=what, hint=hint)
+        except DocumentError as exc:
+            raise BundleError(str(exc)) from None
+
+    def verdict(self) -> VerdictDocument:
+        """verdict.json, typed."""
+        return self.read_model("verdict.json", VerdictDocument, what="verdict document",
+                               hint="re-run the certification")
+
+    def manifest(self) -> BundleManifest:
+        """bundle.json, typed."""
+        return self.read_model("bundle.json", BundleManifest)
+
+    def environment(self) -> EnvironmentDocument:
+        """environment.json, typed."""
+        return self.read_model("environment.json", EnvironmentDocument)
+
+    def replays(self) -> list[ReplayDocument]:
+        """Every replay file of the bundle (replay/<REQ-ID>.json), typed, in requirement order."""
+        return [self.read_model(f"replay/{f.name}", ReplayDocument)
+                for f in sorted((self.root / "replay").glob("*.json"))]
 
     def listed(self) -> dict[str, str]:
         """MANIFEST entries: relative path → hex SHA-256."""

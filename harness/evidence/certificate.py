@@ -2,7 +2,9 @@
 
 subject    the product digest (source tree in-process, image in a container) named by product id
 predicate  profile id/version/digest, verdict, per-requirement results, waivers applied, bundle digest,
-           validity (from the profile's ``certificate.validity_years``), signer name and role
+           validity (from the profile's ``certificate.validity_years``), signer name and role: a typed
+           document (harness/documents/certificate.py, schemas/certificate-predicate.schema.json), built
+           from its model and parsed through it on verification
 
 Only a complete run (every requirement of the profile evaluated) with verdict CERTIFIED or
 CERTIFIED_WITH_FINDINGS, from an intact bundle, may be signed (:class:`NotEligible` otherwise).
@@ -15,7 +17,7 @@ import base64
 import copy
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,16 @@ from pydantic import ValidationError
 from securesystemslib.dsse import Envelope
 from securesystemslib.signer import CryptoSigner, SSlibKey
 
+from harness.documents.base import describe_error, parse_document
+from harness.documents.certificate import PREDICATE_TYPE, CertificatePredicate, WaiverRecord, read_predicate
 from harness.documents.verdict import VERDICT_SCHEMA_VERSION, VerdictDocument
 from harness.errors import HarnessError
 from harness.evidence.bundle import Bundle
+from harness.profiles import Profile
 from harness.verdict import SIGNABLE, decide
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
-PREDICATE_TYPE = "urn:fintech-sandbox:certification:v1"
 
 
 class CertificateError(HarnessError):
@@ -96,7 +100,11 @@ def key_id(key: Ed25519PublicKey) -> str:
 
 
 # -- signing -----------------------------------------------------------------------------------------
-def eligibility(bundle: Bundle) -> dict[str, Any]:
+def _profile(bundle: Bundle) -> Profile:
+    return bundle.read_model("profile.json", Profile, what="resolved profile", hint="re-run the certification")
+
+
+def eligibility(bundle: Bundle) -> VerdictDocument:
     """The verdict document of a bundle that may be signed; NotEligible with the reason otherwise.
 
     The verdict is re-decided from the recorded statuses (never taken from the document's own ``verdict``),
@@ -110,12 +118,12 @@ def eligibility(bundle: Bundle) -> dict[str, Any]:
     except ValidationError as exc:
         raise NotEligible(f"bundle {bundle.source}: verdict.json is not a verdict document of schema version "
                           f"{VERDICT_SCHEMA_VERSION} ({exc.errors()[0]['msg']}); re-run the certification") from None
-    profile = bundle.read_json("profile.json")
-    wanted = {r["id"] for r in profile.get("requirements", [])}
+    profile = _profile(bundle)
+    wanted = {r.id for r in profile.requirements}
     ran = {r.id for r in document.requirements}
     if wanted - ran or not document.selection.complete:
         missing = sorted(wanted - ran) or [r.id for r in document.requirements if r.status == "not_evaluated"]
-        raise NotEligible(f"partial run: requirement(s) of profile {profile.get('id')} were not evaluated "
+        raise NotEligible(f"partial run: requirement(s) of profile {profile.id} were not evaluated "
                           f"({', '.join(missing[:5]) or 'selection or interruption recorded'}); certify the full "
                           "profile")
     if not document.scope.capabilities:
@@ -132,45 +140,65 @@ def eligibility(bundle: Bundle) -> dict[str, Any]:
     digest = document.product.digest
     if not digest.startswith("sha256:"):
         raise NotEligible(f"the product digest is unknown ({digest!r}); the run did not record what was tested")
-    return document.model_dump(mode="json")
+    manifest = bundle.manifest()
+    recorded = {"verdict": manifest.verdict, "profile digest": manifest.profile.digest,
+                "product digest": manifest.product.digest, "seed": manifest.seed}
+    stated = {"verdict": document.verdict, "profile digest": document.profile.digest, "product digest": digest,
+              "seed": document.seed}
+    differ = [name for name in recorded if recorded[name] != stated[name]]
+    if differ:
+        raise NotEligible(f"bundle {bundle.source}: bundle.json and verdict.json disagree on {', '.join(differ)}; "
+                          "they are not from the same run")
+    return document
 
 
-def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: datetime | None = None
-                    ) -> dict[str, Any]:
-    verdict = eligibility(bundle)
-    profile = bundle.read_json("profile.json")
-    years = int(profile.get("certificate", {}).get("validity_years", 3))
-    issued = (issued_at or datetime.now(UTC)).replace(microsecond=0)
+def _predicate(bundle: Bundle, document: VerdictDocument, signer: str, role: str, issued: datetime
+               ) -> CertificatePredicate:
+    years = _profile(bundle).certificate.validity_years
     try:
         expires = issued.replace(year=issued.year + years)
     except ValueError:  # 29 February
         expires = issued.replace(year=issued.year + years, day=28)
-    waived = [r["waiver"] for r in verdict["requirements"] if r.get("waiver")]
+    waived = [parse_document(WaiverRecord, r.waiver, f"{bundle.source}: verdict.json: requirement {r.id}: waiver")
+              for r in document.requirements if r.waiver]
     for waiver in waived:  # a conditional pass lasts no longer than the waivers it rests on
-        expires = min(expires, datetime.fromisoformat(f"{waiver['expires']}T23:59:59+00:00"))
-    product = verdict["product"]
+        expires = min(expires, datetime.combine(waiver.expires, time(23, 59, 59), UTC))
+    product = document.product
+    fields = {  # validated as a whole, so an error names the field from the predicate down (signer.name)
+        "verdict": document.verdict,
+        "profile": {"id": document.profile.id, "version": document.profile.version, "digest": document.profile.digest},
+        "product": {"id": product.id, "version": product.version, "name": product.name, "vendor": product.vendor,
+                    "digest": product.digest},
+        "runner": str(document.runner.get("name") or "inprocess"), "seed": document.seed, "as_of": document.as_of,
+        "scope": document.scope.model_dump(), "harness": document.harness.version,
+        "requirements": [{"id": r.id, "level": r.level, "status": r.status, "title": r.title}
+                         for r in document.requirements],
+        "waivers": waived,
+        "bundle": {"digest": bundle.digest, "name": Path(bundle.source).name},
+        "validity": {"notBefore": issued, "notAfter": expires, "years": years},
+        "signer": {"name": signer, "role": role},
+        "run": {"started_at": document.started_at, "finished_at": document.finished_at},
+    }
+    try:
+        return CertificatePredicate.model_validate(fields)
+    except ValidationError as exc:
+        raise CertificateError(describe_error(exc, f"{bundle.source}: certificate predicate", CertificatePredicate,
+                                              hint="fix the signer or re-run the certification")) from None
+
+
+def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: datetime | None = None
+                    ) -> dict[str, Any]:
+    """The in-toto Statement (as JSON-ready data) about an eligible bundle's product; its predicate is a
+    :class:`CertificatePredicate`."""
+    document = eligibility(bundle)
+    issued = (issued_at or datetime.now(UTC)).replace(microsecond=0)
+    predicate = _predicate(bundle, document, signer, role, issued)
     statement = {
         "_type": STATEMENT_TYPE,
-        "subject": [{"name": f"{product['id']}@{product['version']}",
-                     "digest": {"sha256": product["digest"].removeprefix("sha256:")}}],
+        "subject": [{"name": f"{predicate.product.id}@{predicate.product.version}",
+                     "digest": {"sha256": predicate.product.digest.removeprefix("sha256:")}}],
         "predicateType": PREDICATE_TYPE,
-        "predicate": {
-            "verdict": verdict["verdict"],
-            "profile": {k: verdict["profile"][k] for k in ("id", "version", "digest")},
-            "product": {k: product.get(k) for k in ("id", "version", "name", "vendor", "digest")},
-            "runner": verdict.get("runner", {}).get("name"),
-            "seed": verdict.get("seed"),
-            "as_of": verdict["as_of"],
-            "scope": verdict["scope"],
-            "harness": verdict.get("harness", {}).get("version"),
-            "requirements": [{"id": r["id"], "level": r["level"], "status": r["status"], "title": r["title"]}
-                             for r in verdict["requirements"]],
-            "waivers": waived,
-            "bundle": {"digest": bundle.digest, "name": Path(bundle.source).name},
-            "validity": {"notBefore": issued.isoformat(), "notAfter": expires.isoformat(), "years": years},
-            "signer": {"name": signer, "role": role},
-            "run": {"started_at": verdict.get("started_at"), "finished_at": verdict.get("finished_at")},
-        },
+        "predicate": predicate.model_dump(mode="json"),
     }
     _validate_statement(statement)
     return statement
@@ -217,54 +245,54 @@ def check_signature(envelope: dict[str, Any], key: Ed25519PublicKey) -> tuple[li
         parsed.verify([trusted], 1)
     except Exception:
         return ["signature does not match the certificate content (certificate changed after signing)"], statement
+    if not isinstance(statement, dict):
+        return ["certificate payload is not an in-toto statement (not a JSON object)"], {}
     return [], statement
 
 
-def check_statement(statement: dict[str, Any], at: datetime) -> list[str]:
-    if statement.get("_type") != STATEMENT_TYPE or statement.get("predicateType") != PREDICATE_TYPE:
-        return ["not a sandbox certification statement"]
-    predicate = statement["predicate"]
+def check_statement(statement: dict[str, Any], predicate: CertificatePredicate, at: datetime) -> list[str]:
     problems = []
-    if predicate.get("verdict") not in SIGNABLE:
-        problems.append(f"verdict {predicate.get('verdict')} is not a certifying verdict")
-    validity = predicate.get("validity", {})
-    not_before = datetime.fromisoformat(validity["notBefore"])
-    not_after = datetime.fromisoformat(validity["notAfter"])
-    if at > not_after:
-        problems.append(f"expired on {not_after.date().isoformat()} (checked at {at.date().isoformat()})")
-    if at < not_before:
-        problems.append(f"not valid before {not_before.isoformat()}")
+    if predicate.verdict not in SIGNABLE:
+        problems.append(f"verdict {predicate.verdict} is not a certifying verdict")
+    subject = statement["subject"][0]["digest"]["sha256"]
+    if f"sha256:{subject}" != predicate.product.digest:
+        problems.append(f"subject digest {subject[:16]}… is not the certified product digest "
+                        f"{predicate.product.digest[:23]}…")
+    if at > predicate.validity.notAfter:
+        problems.append(f"expired on {predicate.validity.notAfter.date().isoformat()} "
+                        f"(checked at {at.date().isoformat()})")
+    if at < predicate.validity.notBefore:
+        problems.append(f"not valid before {predicate.validity.notBefore.isoformat()}")
     return problems
 
 
-def check_bundle(statement: dict[str, Any], bundle: Bundle) -> list[str]:
-    predicate = statement["predicate"]
+def check_bundle(predicate: CertificatePredicate, bundle: Bundle) -> list[str]:
     problems = [f"bundle {p}" for p in bundle.problems()]
-    if bundle.digest != predicate["bundle"]["digest"]:
+    if bundle.digest != predicate.bundle.digest:
         problems.append(f"bundle digest {bundle.digest[:23]}… is not the certified "
-                        f"{predicate['bundle']['digest'][:23]}… (MANIFEST.sha256 was changed or this is another run)")
+                        f"{predicate.bundle.digest[:23]}… (MANIFEST.sha256 was changed or this is another run)")
     if problems:
         return problems
-    verdict = bundle.read_json("verdict.json")
-    if verdict.get("verdict") != predicate["verdict"]:
-        problems.append(f"verdict.json says {verdict.get('verdict')}, the certificate {predicate['verdict']}")
-    statuses = {r["id"]: r["status"] for r in verdict.get("requirements", [])}
-    for r in predicate["requirements"]:
-        if statuses.get(r["id"]) != r["status"]:
-            problems.append(f"{r['id']}: bundle status {statuses.get(r['id'])}, certified {r['status']}")
+    verdict = bundle.verdict()
+    if verdict.verdict != predicate.verdict:
+        problems.append(f"verdict.json says {verdict.verdict}, the certificate {predicate.verdict}")
+    statuses = verdict.statuses()
+    for r in predicate.requirements:
+        if statuses.get(r.id) != r.status:
+            problems.append(f"{r.id}: bundle status {statuses.get(r.id)}, certified {r.status}")
     return problems
 
 
-def check_product(statement: dict[str, Any], product_dir: str) -> list[str]:
+def check_product(statement: dict[str, Any], predicate: CertificatePredicate, product_dir: str) -> list[str]:
     from harness.manifests import load_manifest
     from harness.runners import get_runner
 
-    predicate = statement["predicate"]
+    certified_product = predicate.product
     manifest = load_manifest(product_dir)
-    if (manifest.id, manifest.version) != (predicate["product"]["id"], predicate["product"]["version"]):
+    if (manifest.id, manifest.version) != (certified_product.id, certified_product.version):
         return [f"product changed: {product_dir} is {manifest.id} {manifest.version}, the certificate is for "
-                f"{predicate['product']['id']} {predicate['product']['version']}"]
-    digest = get_runner(predicate.get("runner") or "inprocess").product_digest(manifest)
+                f"{certified_product.id} {certified_product.version}"]
+    digest = get_runner(predicate.runner).product_digest(manifest)
     certified = "sha256:" + statement["subject"][0]["digest"]["sha256"]
     if digest != certified:
         return [f"product changed: digest today {digest[:23]}…, certified {certified[:23]}…"]
@@ -272,18 +300,26 @@ def check_product(statement: dict[str, Any], product_dir: str) -> list[str]:
 
 
 def verify(envelope: dict[str, Any], key: Ed25519PublicKey, *, bundle: Bundle | None = None,
-           product_dir: str | None = None, at: datetime | None = None) -> tuple[list[str], dict[str, Any]]:
-    """Every reason the certificate is invalid (empty: valid), and the statement it carries."""
+           product_dir: str | None = None, at: datetime | None = None, source: str = "certificate"
+           ) -> tuple[list[str], dict[str, Any]]:
+    """Every reason the certificate is invalid (empty: valid), and the statement it carries.
+
+    A validly signed statement whose predicate does not parse is bad input (DocumentError naming ``source``
+    and the field), not a verdict about the product."""
     problems, statement = check_signature(envelope, key)
     if problems:
         return problems, statement
+    if statement.get("_type") != STATEMENT_TYPE or statement.get("predicateType") != PREDICATE_TYPE:
+        return [f"not a sandbox certification statement (predicateType {statement.get('predicateType')!r}, "
+                f"expected {PREDICATE_TYPE!r})"], statement
+    predicate = read_predicate(statement, source)
     try:
-        problems = check_statement(statement, at or datetime.now(UTC))
+        problems = check_statement(statement, predicate, at or datetime.now(UTC))
         if bundle is not None:
-            problems += check_bundle(statement, bundle)
+            problems += check_bundle(predicate, bundle)
         if product_dir is not None:
-            problems += check_product(statement, product_dir)
-    except (KeyError, TypeError, ValueError) as exc:
+            problems += check_product(statement, predicate, product_dir)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
         problems.append(f"certificate statement is malformed ({type(exc).__name__}: {exc})")
     return problems, statement
 
@@ -294,4 +330,4 @@ def payload_of(envelope: dict[str, Any]) -> dict[str, Any]:
 
 
 def expiry(statement: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(statement["predicate"]["validity"]["notAfter"])
+    return read_predicate(statement).validity.notAfter
