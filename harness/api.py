@@ -56,3 +56,9 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
 def statuses(document: dict[str, Any]) -> dict[str, str]:
     """Requirement ID → status, from a verdict document."""
     return {r["id"]: r["status"] for r in document["requirements"]}
+
+
+def selected(document: dict[str, Any]) -> dict[str, str]:
+    """Requirement ID → status for the requirements this run selected (``only``/``-k``); all when complete."""
+    chosen = document["selection"]["selected"]
+    return {r["id"]: r["status"] for r in document["requirements"] if chosen is None or r["id"] in chosen}

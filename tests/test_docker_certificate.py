@@ -18,12 +18,14 @@ pytestmark = pytest.mark.container
 def test_in_process_run_with_container_only_musts_is_not_signable(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     doc = certify(REFERENCE_CREDIT, "chongqing", out=tmp_path / "bundle")
-    assert doc["verdict"] == "CERTIFIED" and set(doc["not_evaluated"]) == {f"NAT-RES-00{i}" for i in range(1, 5)}
+    assert doc["verdict"] == "INCOMPLETE" and set(doc["not_evaluated"]) == {f"NAT-RES-00{i}" for i in range(1, 5)}
+    assert "--runner docker" in doc["next_step"]
     assert main(["keygen", str(tmp_path / "key")]) == 0
     code = main(["sign", str(tmp_path / "bundle"), "--key", str(tmp_path / "key"), "--signer", "Li Wei",
                  "--role", "certification officer"])
     err = capsys.readouterr().err
-    assert code == 1 and "could not be evaluated by the inprocess runner" in err and "--runner docker" in err
+    assert code == 1 and "verdict is INCOMPLETE" in err and "NAT-RES-001 not_evaluated" in err
+    assert "--runner docker" in err
 
 
 def test_container_run_is_signed_and_verified_against_the_product(tmp_path: Path,

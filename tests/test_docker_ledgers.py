@@ -6,7 +6,7 @@
   requirement the same way in both runners.
 * evm-token (eth-tester / py-evm / web3, a Vyper token shipped compiled) runs in a container built offline
   from host wheels. Its chain lives in memory, so BC-LEDGER-005 fails there, honestly: the transactions it
-  accepted are gone after a hard restart. In-process that requirement is skipped (no restart possible).
+  accepted are gone after a hard restart. In-process that requirement is not_evaluated (no restart possible).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness.api import certify, statuses
+from harness.api import certify, selected
 
 pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +42,11 @@ def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
 
 def test_receivables_platform_same_statuses_and_survives_a_restart_in_a_container() -> None:
     inprocess, docker = both(ROOT / "products" / "receivables-platform", "shanghai", [*RECV, RESTART])
-    local, remote = statuses(inprocess), statuses(docker)
+    local, remote = selected(inprocess), selected(docker)
     assert {k: remote[k] for k in RECV} == {k: local[k] for k in RECV} == dict.fromkeys(RECV, "passed")
-    assert local[RESTART] == "skipped"  # in-process cannot restart the product
+    assert local[RESTART] == "not_evaluated"  # in-process cannot restart the product
     assert remote[RESTART] == "passed", requirement(docker, RESTART)
-    assert docker["verdict"] == "CERTIFIED"
+    assert docker["verdict"] == "INCOMPLETE"  # a partial run (only=)
 
 
 @pytest.mark.parametrize(("defect", "req_id", "says"), [
@@ -58,7 +58,7 @@ def test_receivables_platform_same_statuses_and_survives_a_restart_in_a_containe
 ])
 def test_receivables_defect_fails_the_same_way_in_a_container(defect: str, req_id: str, says: str) -> None:
     inprocess, docker = both(ROOT / "tests" / "defects" / defect, "shanghai", [req_id])
-    assert statuses(inprocess) == statuses(docker) == {req_id: "failed"}
+    assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     local, remote = requirement(inprocess, req_id), requirement(docker, req_id)
     assert says in remote["message"] and says in local["message"]
     if defect != "receivables-race":  # a race is timing; the others replay the same shrunk sequence
@@ -68,12 +68,12 @@ def test_receivables_defect_fails_the_same_way_in_a_container(defect: str, req_i
 
 def test_evm_token_in_a_container_loses_its_in_memory_chain_on_restart() -> None:
     inprocess, docker = both(ROOT / "products" / "evm-token", EVM_FAST, EVM_REQS)
-    local, remote = statuses(inprocess), statuses(docker)
+    local, remote = selected(inprocess), selected(docker)
     assert {k: v for k, v in remote.items() if k != RESTART} == {k: v for k, v in local.items() if k != RESTART}
     assert [k for k, v in remote.items() if v == "passed"] == [f"BC-LEDGER-00{n}" for n in range(1, 5)]
-    # Ethereum formats (keccak/RLP blocks, no RFC 6962 proofs) and no stored blocks: not applicable, with reasons
-    assert remote["BC-LEDGER-006"] == remote["BC-LEDGER-007"] == "skipped"
-    assert local[RESTART] == "skipped"
+    # Ethereum formats (keccak/RLP blocks, no RFC 6962 proofs) and no stored blocks: not evaluated, with reasons
+    assert remote["BC-LEDGER-006"] == remote["BC-LEDGER-007"] == "not_evaluated"
+    assert local[RESTART] == "not_evaluated"
     lost = requirement(docker, RESTART)
     assert lost["status"] == "failed", lost
     assert "was lost or changed by a restart" in lost["message"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.api import certify, statuses
+from harness.api import certify, selected
 from harness.manifests import load_manifest
 
 pytestmark = pytest.mark.container
@@ -41,10 +41,10 @@ def same_verdict(product: Path, only: list[str]) -> dict[str, str]:
     profile = PROFILE
     inprocess = certify(product, profile, only=only)
     docker = certify(product, profile, runner="docker", only=only)
-    assert statuses(docker) == statuses(inprocess)
+    assert selected(docker) == selected(inprocess)
     assert docker["verdict"] == inprocess["verdict"]
     assert docker["runner"]["name"] == "docker" and inprocess["runner"]["name"] == "inprocess"
-    return statuses(docker)
+    return selected(docker)
 
 
 def test_there_are_credit_defects_to_compare() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness.api import certify, statuses
+from harness.api import certify, selected
 
 pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,17 +45,17 @@ def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
 # -- ledger (Hangzhou's shared blockchain requirements) ---------------------------------------------
 def test_reference_ledger_same_statuses_and_passes_the_container_only_requirements() -> None:
     inprocess, docker = both(ROOT / "products" / "chain-ledger", LEDGER_FAST, LEDGER)
-    local, remote = statuses(inprocess), statuses(docker)
+    local, remote = selected(inprocess), selected(docker)
     assert {k: v for k, v in remote.items() if k not in CONTAINER_ONLY} == \
         {k: v for k, v in local.items() if k not in CONTAINER_ONLY}
     assert set(remote.values()) == {"passed"}, [r for r in docker["requirements"] if r["status"] != "passed"]
-    assert local["BC-LEDGER-005"] == "skipped"  # in-process cannot restart the product
-    assert docker["verdict"] == "CERTIFIED"
+    assert local["BC-LEDGER-005"] == "not_evaluated"  # in-process cannot restart the product
+    assert docker["verdict"] == "INCOMPLETE"  # a partial run (only=)
 
 
 def test_lost_block_fails_finality_across_a_restart_in_a_container() -> None:
     inprocess, docker = both(DEFECTS / "ledger-lost-block", LEDGER_FAST, ["BC-LEDGER-005"])
-    assert statuses(inprocess) == {"BC-LEDGER-005": "skipped"}
+    assert selected(inprocess) == {"BC-LEDGER-005": "not_evaluated"}
     result = requirement(docker, "BC-LEDGER-005")
     assert result["status"] == "failed", result
     assert "lost or changed by a restart" in result["message"]
@@ -67,7 +67,7 @@ def test_audit_blind_fails_tamper_evidence_in_a_container() -> None:
     result = requirement(docker, "BC-LEDGER-007")
     assert result["status"] == "failed", result
     assert "was altered" in result["message"] and "neither the product's audit" in result["message"]
-    assert statuses(inprocess) == statuses(docker)
+    assert selected(inprocess) == selected(docker)
     assert docker["verdict"] == "NOT_CERTIFIED"
 
 
@@ -78,15 +78,15 @@ def test_audit_blind_fails_tamper_evidence_in_a_container() -> None:
 ])
 def test_ledger_defect_same_failure_in_process_and_in_a_container(defect: str, req_id: str) -> None:
     inprocess, docker = both(DEFECTS / defect, LEDGER_FAST, [req_id])
-    assert statuses(inprocess) == statuses(docker) == {req_id: "failed"}
+    assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     assert inprocess["verdict"] == docker["verdict"] == "NOT_CERTIFIED"
 
 
 # -- cross-border payments (Guangzhou) ----------------------------------------------------------------
 def test_reference_cross_border_same_statuses_in_a_container() -> None:
     inprocess, docker = both(ROOT / "products" / "xborder-payments", GUANGZHOU_QUICK, XB)
-    assert statuses(docker) == statuses(inprocess) == dict.fromkeys(XB, "passed")
-    assert docker["verdict"] == "CERTIFIED"
+    assert selected(docker) == selected(inprocess) == dict.fromkeys(XB, "passed")
+    assert docker["verdict"] == "INCOMPLETE"  # a partial run (only=)
 
 
 @pytest.mark.parametrize(("defect", "req_id", "says"), [
@@ -97,7 +97,7 @@ def test_reference_cross_border_same_statuses_in_a_container() -> None:
 ])
 def test_cross_border_defect_same_failure_in_a_container(defect: str, req_id: str, says: str) -> None:
     inprocess, docker = both(DEFECTS / defect, GUANGZHOU_QUICK, [req_id])
-    assert statuses(inprocess) == statuses(docker) == {req_id: "failed"}
+    assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     assert says in requirement(docker, req_id)["message"]
     assert docker["verdict"] == "NOT_CERTIFIED"
 
@@ -105,8 +105,8 @@ def test_cross_border_defect_same_failure_in_a_container(defect: str, req_id: st
 # -- AI credit model (Beijing) -------------------------------------------------------------------------
 def test_reference_ai_model_same_statuses_in_a_container() -> None:
     inprocess, docker = both(ROOT / "products" / "ai-credit-model", "beijing", AI)
-    assert statuses(docker) == statuses(inprocess) == dict.fromkeys(AI, "passed")
-    assert docker["verdict"] == "CERTIFIED"
+    assert selected(docker) == selected(inprocess) == dict.fromkeys(AI, "passed")
+    assert docker["verdict"] == "INCOMPLETE"  # a partial run (only=)
 
 
 @pytest.mark.parametrize(("defect", "req_id"), [
@@ -116,7 +116,7 @@ def test_reference_ai_model_same_statuses_in_a_container() -> None:
 ])
 def test_ai_defect_same_failure_in_a_container(defect: str, req_id: str) -> None:
     inprocess, docker = both(DEFECTS / defect, "beijing", [req_id])
-    assert statuses(inprocess) == statuses(docker) == {req_id: "failed"}
+    assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     # the model is trained at start in both runners, from the same data and library versions
     assert requirement(docker, req_id)["message"] == requirement(inprocess, req_id)["message"]
     assert docker["verdict"] == "NOT_CERTIFIED"
