@@ -53,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    _terminate_like_interrupt()
     try:
+        args = build_parser().parse_args(argv)
         return int(args.handler(args))
     except HarnessError as exc:
         print(f"sandbox: error: {exc}", file=sys.stderr)
@@ -62,6 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sandbox: interrupted", file=sys.stderr)
         return 130
+
+
+def _terminate_like_interrupt() -> None:
+    """SIGTERM before a run installs its own handling behaves like Ctrl-C (exit 130, not a silent kill)."""
+    import signal
+    import threading
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def date_type(text: str) -> date:

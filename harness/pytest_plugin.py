@@ -114,6 +114,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def pytest_sessionstart(session: pytest.Session) -> None:
     run = session.config.stash.get(RUN_KEY, None)
     if run is not None:
+        def stop() -> None:
+            run.interrupted = True
+            session.shouldstop = f"sandbox: interrupted by {run.interrupt.signal}"
+
+        run.interrupt.on_set = stop
+        run.interrupt.install()
         session.config.hook.pytest_sandbox_run_started(run=run)
         for warning in run.waivers.warnings:
             session.config.hook.pytest_sandbox_progress(message=f"warning: {warning}")
@@ -160,6 +166,7 @@ class RequirementItem(pytest.Item):
     def runtest(self) -> None:
         from harness.checks.registry import get_check
         from harness.errors import CertificationFailure, NotEvaluable
+        from harness.interrupts import RunInterrupted
         from harness.reporting import allure as allure_map
 
         run = self.config.stash[RUN_KEY]
@@ -185,6 +192,9 @@ class RequirementItem(pytest.Item):
         except NotEvaluable as exc:
             self.status = "not_evaluated"
             pytest.skip(f"not evaluated: {exc}")
+        except RunInterrupted as exc:
+            self.status = "not_evaluated"
+            pytest.skip(f"not evaluated: {exc} while this requirement ran")
         except Exception as exc:
             self.error = exc
             if isinstance(exc, CertificationFailure):
@@ -261,8 +271,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from harness.reporting.outputs import write_verdict
     from harness.verdict import SIGNABLE
 
+    run.interrupt.uninstall()
     if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
-        run.interrupted = True  # Ctrl-C, -x or --maxfail: what was not reached is not_evaluated
+        run.interrupted = True  # Ctrl-C, SIGTERM, -x or --maxfail: what was not reached is not_evaluated
     try:
         run.close()
     finally:
@@ -280,6 +291,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         # `sandbox certify` maps the verdict to its own codes (4 = INCOMPLETE; pytest uses 4 for usage errors).
         ok = run.verdict() in SIGNABLE and not session.config.stash.get(OTHER_FAILURES, 0)
         session.exitstatus = pytest.ExitCode.OK if ok else pytest.ExitCode.TESTS_FAILED
+    if run.interrupt.is_set:
+        session.exitstatus = pytest.ExitCode.INTERRUPTED
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

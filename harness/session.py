@@ -21,6 +21,7 @@ from harness.checks.context import CheckContext
 from harness.checks.registry import Params, validate_profile
 from harness.documents.verdict import HarnessInfo, ProductRef, ProfileRef, Scope, Selection, VerdictDocument
 from harness.errors import HarnessError, ProductStartError
+from harness.interrupts import InterruptFlag
 from harness.manifests import Manifest, load_manifest
 from harness.profiles import Profile, Requirement, load_profile
 from harness.runners import Runner, get_runner
@@ -46,6 +47,7 @@ class CertificationRun:
     _product_digest: str = ""
     selection: list[str] | None = None  # requirement IDs when only some were run (pytest -k)
     interrupted: bool = False
+    interrupt: InterruptFlag = field(default_factory=InterruptFlag)
     startup_s: float | None = None  # seconds the runner took to make the product ready
     waivers: WaiverSet = field(default_factory=WaiverSet)
     replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
@@ -94,7 +96,7 @@ class CertificationRun:
         http = self.ensure_started()
         self._exchanges.clear()
         self._ctx = CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
-                                 http=http, control=self.runner, as_of=self.as_of)
+                                 http=http, control=self.runner, as_of=self.as_of, interrupt=self.interrupt)
         return self._ctx
 
     def _record(self, response: httpx.Response) -> None:

@@ -23,6 +23,7 @@ from hypothesis.errors import Flaky
 
 from harness.contracts.base import ContractClient, to_json
 from harness.errors import CertificationFailure
+from harness.interrupts import InterruptFlag
 from harness.manifests import Manifest
 from harness.profiles import Profile, Requirement
 
@@ -67,6 +68,7 @@ class CheckContext:
     http: httpx.Client
     control: ProductControl
     as_of: date = field(default_factory=lambda: datetime.now(UTC).date())
+    interrupt: InterruptFlag = field(default_factory=InterruptFlag)
     evidence: dict[str, Any] = field(default_factory=dict)
     examples: int = 0
     statistics: dict[str, Any] | None = None
@@ -132,6 +134,7 @@ class CheckContext:
         from hypothesis.stateful import get_state_machine_test
 
         def counted() -> Any:
+            self.interrupt.check()
             self.examples += 1  # one generated sequence of operations
             return machine()
 
@@ -162,6 +165,7 @@ class CheckContext:
         counterexample on an idle or a loaded machine. Past the budget, a new candidate is rejected without
         reaching the product (``hypothesis.reject``: the shrinker keeps its best failure); the final replay of
         that failure always runs for real."""
+        self.interrupt.check()  # Ctrl-C/SIGTERM: stop between examples, never inside one
         budget = self.profile.hypothesis.shrink_examples
         spent = self.examples - self._first_failure if self._first_failure is not None else 0
         if (spent >= budget or self.examples >= self._limit) and not current_build_context().is_final:

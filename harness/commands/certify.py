@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     signable = finished.verdict() in SIGNABLE
     console.console.print(f"Evidence bundle: {out} and {out}.tar.gz"
                           + (f" (sign it with `sandbox sign {out} ...`)" if signable else " (not signable)"))
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == pytest.ExitCode.INTERRUPTED or finished.interrupted:
+        console.console.print("[bold yellow]Interrupted:[/] the requirements not reached are not_evaluated; "
+                              "the verdict is INCOMPLETE and cannot be signed")
         return 130
     return exit_code(finished.verdict())
