@@ -3,12 +3,27 @@
 A manifest says who the product is, which capabilities (and contract versions) it implements, which
 lender type it is (some rules exempt some lender types), and how it runs: ``inprocess.app`` is an
 import path ``module:factory`` returning a WSGI application; ``container`` names the Dockerfile.
-``sources`` lists extra folders (relative to the product folder) that hold code the product imports.
+``sources`` lists the folders (relative to the product folder) that hold code the product imports.
+
+What a product may reach on the certifying machine (checked on load, ManifestError naming the field):
+
+* ``sources``: each entry, resolved (links followed), is the product folder, a folder inside it, or the
+  folder of another product (one holding its own ``product.yaml``): a product may build on another
+  product's code, never on an arbitrary folder of the machine (a home folder, ``/etc``). Source folders hold
+  plain files only: a symbolic link (which could point anywhere) or a special file is refused.
+* ``container.dockerfile``: a relative path that stays inside the product folder (no ``..`` or link out).
+  When the product folder has no such file, the same name is looked up in the source folders, so a product
+  built on another's code reuses its recipe.
+
+The product digest covers every file of every source folder, compiled (``__pycache__``, ``.pyc``) and
+hidden files included, plus ``product.yaml`` (it names what runs): whatever the runner can execute or the
+image contains is digested, and nothing the digest skips can run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -84,15 +99,35 @@ class Manifest(_Strict):
         return [(self.root / s).resolve() for s in self.sources]
 
     def source_digest(self) -> str:
-        """SHA-256 over the product's source tree (paths and contents), the in-process product digest."""
+        """SHA-256 over product.yaml and every file of the source folders (paths and contents), nothing
+        skipped: the in-process product digest."""
         h = hashlib.sha256()
+        h.update(b"product.yaml\0" + hashlib.sha256((self.root / "product.yaml").read_bytes()).digest())
         for base in self.source_paths():
-            for file in sorted(p for p in base.rglob("*") if p.is_file()):
-                if "__pycache__" in file.parts or file.suffix == ".pyc":
-                    continue
+            for file in source_files(base):
                 h.update(str(file.relative_to(base)).encode() + b"\0")
                 h.update(hashlib.sha256(file.read_bytes()).digest())
         return "sha256:" + h.hexdigest()
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links resolved, is ``folder`` or lies inside it."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def source_files(base: Path) -> list[Path]:
+    """Every file under a source folder, sorted, nothing skipped; ManifestError on a link or special file."""
+    found = []
+    for folder, dirs, files in os.walk(base):
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise ManifestError(f"{path}: sources: a symbolic link in a source folder (it could point anywhere "
+                                    "on the certifying machine); replace it with the file or folder itself")
+            if name in files and not path.is_file():
+                raise ManifestError(f"{path}: sources: not a regular file; remove it from the source folder")
+        found += [Path(folder) / name for name in files]
+    return sorted(found)
 
 
 def load_manifest(product_dir: str | Path) -> Manifest:
@@ -108,9 +143,20 @@ def load_manifest(product_dir: str | Path) -> Manifest:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
         raise ManifestError(describe_validation_error(path, exc, data)) from None
+    root = path.parent
     for src in manifest.sources:
-        if not (path.parent / src).is_dir():
+        folder = root / src
+        if not folder.is_dir():
             raise ManifestError(f"{path}: sources: folder {src!r} does not exist; fix the relative path")
+        if not inside(folder, root) and not (folder / "product.yaml").is_file():
+            raise ManifestError(f"{path}: sources: {src!r} is outside the product folder and not another "
+                                "product's folder; a product may only build on its own files or another product")
+        source_files(folder)
+    if manifest.container is not None:
+        dockerfile = manifest.container.dockerfile
+        if Path(dockerfile).is_absolute() or not inside(root / dockerfile, root):
+            raise ManifestError(f"{path}: container.dockerfile: {dockerfile!r} leaves the product folder; name a "
+                                "file inside it (relative path, no '..' or link out)")
     if manifest.inprocess is None and manifest.container is None:
         raise ManifestError(f"{path}: inprocess: a product needs 'inprocess' or 'container' to run; add one")
     return manifest

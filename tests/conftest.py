@@ -12,6 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_CREDIT = ROOT / "products" / "rural-microloan"
 QUICK = str(ROOT / "tests" / "profiles" / "quick.yaml")
+MINI = str(ROOT / "tests" / "profiles" / "evidence-mini.yaml")
 
 
 def defect_products(prefix: str) -> list[Any]:
@@ -31,6 +32,28 @@ def product_copy(source: Path, dest: Path) -> Path:
     manifest["sources"] = [str((source / s).resolve()) if s != "." else "." for s in manifest.get("sources", ["."])]
     (dest / "product.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
     return dest
+
+
+@pytest.fixture(scope="session")
+def docker_signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A signed certification, made once per session (only docker runs can be signed): a copy of the reference
+    product (its digest stays fixed) certified in a container against evidence-mini (CERTIFIED), two key pairs
+    and the certificate ``officer`` signed with ``--product``. Tests copy whatever they change. Tests that use it
+    are marked ``container``."""
+    from harness.api import certify
+    from harness.cli import main
+
+    base = tmp_path_factory.mktemp("docker-signed")
+    product = product_copy(REFERENCE_CREDIT, base / "rural-microloan")
+    doc = certify(product, MINI, runner="docker", out=base / "bundle", allure=True)
+    assert doc["verdict"] == "CERTIFIED", doc["reasons"]
+    keys = base / "keys"
+    assert main(["keygen", str(keys / "officer")]) == 0 and main(["keygen", str(keys / "other")]) == 0
+    assert main(["sign", str(base / "bundle"), "--key", str(keys / "officer"), "--signer", "Li Wei", "--role",
+                 "certification officer", "--product", str(product), "--out", str(base / "cert.json")]) == 0
+    return {"base": base, "product": product, "bundle": base / "bundle", "tgz": base / "bundle.tar.gz",
+            "cert": base / "cert.json", "pub": keys / "officer.pub", "key": keys / "officer",
+            "other": keys / "other.pub"}
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,9 @@
 """Sign-off: a certificate for the reference product verifies; every kind of tampering is rejected.
 
-One full run of the reference product against the ``chongqing`` profile without its container-only
-requirements (tests/profiles/chongqing-inprocess.yaml; a copy of the product, so the product-changed test
-can edit it) is signed once; each test copies what it tampers with. A docker run of the real profile is
-signed and verified in test_docker_certificate.py.
+Only docker runs can be signed: the session's one container run of (a copy of) the reference product against
+tests/profiles/evidence-mini.yaml, signed once (conftest ``docker_signed``; a copy, so the product-changed
+test can edit it); each test copies what it tampers with. A docker run of the real chongqing profile is
+signed and verified in test_docker_certificate.py, forgeries by the product itself in test_forgery.py.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import MINI
 
 from harness.api import certify
 from harness.cli import main
 from harness.evidence.bundle import MANIFEST, write_archive, write_manifest
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "products" / "rural-microloan"
-MINI = str(ROOT / "tests" / "profiles" / "evidence-mini.yaml")
-CHONGQING_INPROCESS = str(ROOT / "tests" / "profiles" / "chongqing-inprocess.yaml")
+pytestmark = pytest.mark.container
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
@@ -36,19 +34,8 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("cert")
-    product = base / "rural-microloan"
-    shutil.copytree(REFERENCE, product, ignore=shutil.ignore_patterns("__pycache__"))
-    doc = certify(product, CHONGQING_INPROCESS, out=base / "bundle", allure=True)
-    assert doc["verdict"] == "CERTIFIED"
-    assert main(["keygen", str(base / "keys" / "officer")]) == 0
-    assert main(["keygen", str(base / "keys" / "other")]) == 0
-    assert main(["sign", str(base / "bundle"), "--key", str(base / "keys" / "officer"), "--signer", "Li Wei",
-                 "--role", "certification officer", "--out", str(base / "cert.json")]) == 0
-    return {"base": base, "product": product, "bundle": base / "bundle", "tgz": base / "bundle.tar.gz",
-            "cert": base / "cert.json", "pub": base / "keys" / "officer.pub", "key": base / "keys" / "officer",
-            "other": base / "keys" / "other.pub"}
+def signed(docker_signed: dict[str, Path]) -> dict[str, Path]:
+    return docker_signed
 
 
 def statement(cert: Path) -> dict[str, Any]:
@@ -59,7 +46,7 @@ def test_reference_certificate_verifies_with_bundle_archive_and_product(signed, 
     code, out, err = cli(capsys, "verify", signed["cert"], "--key", signed["pub"], "--bundle", signed["tgz"],
                          "--product", signed["product"])
     assert code == 0, err
-    assert out.startswith("VALID rural-microloan 1.0.0 × chongqing-inprocess")
+    assert out.startswith("VALID rural-microloan 1.0.0 × evidence-mini")
     assert "checked signature, validity, bundle, product" in out
     code, _, err = cli(capsys, "verify", signed["cert"], "--key", signed["pub"], "--bundle", signed["bundle"])
     assert code == 0, err

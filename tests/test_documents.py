@@ -72,7 +72,8 @@ def test_every_document_has_a_schema_version() -> None:
 # -- what runs write validates against the schemas -----------------------------------------------------
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A partial run (INCOMPLETE), a failing one (with a replay file), a signed complete run and a tiny campaign."""
+    """A partial run (INCOMPLETE), a failing one (with a replay file), a complete one and a tiny campaign, all
+    in-process; the signed docker run of the session (conftest ``docker_signed``) gives the certificate."""
     base = tmp_path_factory.mktemp("documents")
     partial = certify(REFERENCE, QUICK, only=["NAT-CREDIT-003"], out=base / "run", allure=True)
     assert partial["verdict"] == "INCOMPLETE"
@@ -81,37 +82,32 @@ def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     signable = certify(REFERENCE, MINI, out=base / "mini", allure=True)
     assert signable["verdict"] == "CERTIFIED"
     assert main(["keygen", str(base / "keys" / "officer")]) == 0
-    assert main(["sign", str(base / "mini"), "--key", str(base / "keys" / "officer"), "--signer", "Li Wei",
-                 "--role", "certification officer", "--out", str(base / "cert.json")]) == 0
     ledger_only = base / "ledger-only.yaml"  # a profile the product does not fit: a not_applicable pair
     ledger_only.write_text(Path(MINI).read_text().replace("id: evidence-mini", "id: ledger-only")
                            .replace("capability: credit", "capability: ledger"))
     assert main(["campaign", "--profiles", MINI, str(ledger_only), "--products", str(REFERENCE),
                  "--out", str(base / "campaign"), "--workers", "1"]) == 0
     return {"base": base, "run": base / "run", "defect": base / "defect", "mini": base / "mini",
-            "cert": base / "cert.json", "key": base / "keys" / "officer", "campaign": base / "campaign"}
+            "key": base / "keys" / "officer", "campaign": base / "campaign"}
 
 
-def documents(produced: dict[str, Path]) -> list[tuple[str, Path, Any]]:
-    """(schema name, file, JSON) of every document the runs above wrote."""
+def documents(produced: dict[str, Path], signed: dict[str, Path] | None = None) -> list[tuple[str, Path, Any]]:
+    """(schema name, file, JSON) of every document the runs above wrote (and the signed docker run's)."""
     files: list[tuple[str, Path]] = []
-    bundles = [produced[k] for k in ("run", "defect", "mini")]
+    bundles = [produced[k] for k in ("run", "defect", "mini")] + ([signed["bundle"]] if signed else [])
     bundles += [p.parent for p in produced["campaign"].glob("*/bundle.json")]
     for bundle in bundles:
         files += [(name, bundle / f"{name}.json") for name in ("verdict", "bundle", "environment")]
         files += [("replay", path) for path in sorted((bundle / "replay").glob("*.json"))]
     files.append(("campaign", produced["campaign"] / "campaign.json"))
     found = [(name, path, json.loads(path.read_text(encoding="utf-8"))) for name, path in files]
-    statement = payload_of(json.loads(produced["cert"].read_text()))
-    found.append(("certificate-predicate", produced["cert"], statement["predicate"]))
+    if signed:
+        statement = payload_of(json.loads(signed["cert"].read_text()))
+        found.append(("certificate-predicate", signed["cert"], statement["predicate"]))
     return found
 
 
-def test_every_produced_document_validates_against_its_schema(produced) -> None:
-    found = documents(produced)
-    kinds = {name for name, _, _ in found}
-    assert kinds == set(DOCUMENTS), f"no document of kind {set(DOCUMENTS) - kinds} was produced"
-    assert [p for n, p, _ in found if n == "replay"] == [produced["defect"] / "replay" / "NAT-CREDIT-004.json"]
+def validate(found: list[tuple[str, Path, Any]]) -> None:
     schemas = {name: json.loads((SCHEMAS / f"{name}.schema.json").read_text()) for name in DOCUMENTS}
     for name, path, data in found:
         validator = Draft202012Validator(schemas[name], format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -123,6 +119,22 @@ def test_every_produced_document_validates_against_its_schema(produced) -> None:
         assert parsed.model_dump(mode="json") == data, path
 
 
+def test_every_produced_document_validates_against_its_schema(produced) -> None:
+    found = documents(produced)
+    kinds = {name for name, _, _ in found}
+    unsigned = set(DOCUMENTS) - {"certificate-predicate"}  # only a docker run is signed: next test
+    assert kinds == unsigned, f"no document of kind {unsigned - kinds} was produced"
+    assert [p for n, p, _ in found if n == "replay"] == [produced["defect"] / "replay" / "NAT-CREDIT-004.json"]
+    validate(found)
+
+
+@pytest.mark.container
+def test_a_signed_docker_run_s_documents_validate_against_their_schemas(produced, docker_signed) -> None:
+    found = documents(produced, docker_signed)
+    assert {name for name, _, _ in found} == set(DOCUMENTS)
+    validate([f for f in found if f[1].is_relative_to(docker_signed["base"])])
+
+
 def test_documents_say_what_the_runs_did(produced) -> None:
     partial = VerdictDocument.model_validate_json((produced["run"] / "verdict.json").read_bytes())
     manifest = BundleManifest.model_validate_json((produced["run"] / "bundle.json").read_bytes())
@@ -132,9 +144,6 @@ def test_documents_say_what_the_runs_did(produced) -> None:
     assert environment.harness == partial.harness.version and environment.seed == partial.seed
     replay = ReplayDocument.model_validate_json((produced["defect"] / "replay" / "NAT-CREDIT-004.json").read_bytes())
     assert replay.requirement == "NAT-CREDIT-004" and replay.requests and replay.counterexample
-    predicate = read_predicate(payload_of(json.loads(produced["cert"].read_text())))
-    assert predicate.verdict == "CERTIFIED" and predicate.signer.name == "Li Wei"
-    assert predicate.validity.notAfter.year == predicate.validity.notBefore.year + 3
     campaign = read_campaign(produced["campaign"] / "campaign.json")
     (pair,) = campaign.pairs
     assert (pair.verdict, pair.exit_code, pair.rerun) == ("CERTIFIED", 0, True)
@@ -142,8 +151,16 @@ def test_documents_say_what_the_runs_did(produced) -> None:
     assert [(p.product, p.profile) for p in campaign.not_applicable] == [("rural-microloan", "ledger-only")]
 
 
-def test_a_predicate_signed_before_schema_version_parses_as_version_1(produced) -> None:
-    predicate = payload_of(json.loads(produced["cert"].read_text()))["predicate"]
+@pytest.mark.container
+def test_the_certificate_predicate_says_what_was_signed(docker_signed) -> None:
+    predicate = read_predicate(payload_of(json.loads(docker_signed["cert"].read_text())))
+    assert predicate.verdict == "CERTIFIED" and predicate.signer.name == "Li Wei" and predicate.runner == "docker"
+    assert predicate.validity.notAfter.year == predicate.validity.notBefore.year + 3
+
+
+@pytest.mark.container
+def test_a_predicate_signed_before_schema_version_parses_as_version_1(docker_signed) -> None:
+    predicate = payload_of(json.loads(docker_signed["cert"].read_text()))["predicate"]
     del predicate["schema_version"]
     assert parse_document(CertificatePredicate, predicate, "old").schema_version == 1
     predicate["requirements"][0]["status"] = "skipped"  # the old status vocabulary does not parse
@@ -164,12 +181,13 @@ def test_a_replay_file_that_does_not_parse_is_one_line(produced, tmp_path, capsy
     one_line_error(err, f"{bundle}: replay/NAT-CREDIT-004.json: requests.0.method:", "not a replay file")
 
 
-def test_a_signed_predicate_that_does_not_parse_is_one_line(produced, tmp_path, capsys) -> None:
-    statement = payload_of(json.loads(produced["cert"].read_text()))
+@pytest.mark.container
+def test_a_signed_predicate_that_does_not_parse_is_one_line(docker_signed, tmp_path, capsys) -> None:
+    statement = payload_of(json.loads(docker_signed["cert"].read_text()))
     del statement["predicate"]["signer"]
-    envelope = sign_statement(statement, load_private_key(produced["key"]))
+    envelope = sign_statement(statement, load_private_key(docker_signed["key"]))
     (tmp_path / "odd.json").write_text(json.dumps(envelope))
-    code, _, err = cli(capsys, "verify", tmp_path / "odd.json", "--key", produced["key"].with_suffix(".pub"))
+    code, _, err = cli(capsys, "verify", tmp_path / "odd.json", "--key", docker_signed["pub"])
     assert code == 2
     one_line_error(err, f"{tmp_path / 'odd.json'}: predicate: signer: Field required", "certificate predicate")
 

@@ -49,7 +49,14 @@ def test_a_valid_waiver_turns_the_failure_into_a_conditional_pass(defect: Path, 
     waived = next(r for r in results if r["name"].startswith("EV-CREDIT-001"))
     assert {"name": "tag", "value": "waiver"} in waived["labels"]
     assert any(a["name"] == "waiver" for a in waived["attachments"])
-    # ... and the certificate carries it, valid no longer than the waiver
+
+
+@pytest.mark.container
+def test_the_certificate_carries_the_waiver_and_lasts_no_longer(defect: Path, tmp_path: Path) -> None:
+    file = waivers(tmp_path / "w.yaml", {"requirement": "EV-CREDIT-001"})
+    out = tmp_path / "run"  # only a docker run can be signed
+    doc = certify(defect, MINI, runner="docker", out=out, extra_args=[f"--sandbox-waivers={file}"])
+    assert statuses(doc)["EV-CREDIT-001"] == "waived" and doc["verdict"] == "CERTIFIED"
     assert main(["keygen", str(tmp_path / "k")]) == 0
     assert main(["sign", str(out), "--key", str(tmp_path / "k"), "--signer", "A", "--role", "B",
                  "--out", str(tmp_path / "c.json")]) == 0

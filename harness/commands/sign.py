@@ -1,7 +1,9 @@
-"""sandbox sign BUNDLE --key PATH --signer NAME --role ROLE [--out CERT]
+"""sandbox sign BUNDLE --key PATH --signer NAME --role ROLE [--product DIR] [--out CERT]
 
-Exit 0: certificate written. Exit 1: the bundle may not be signed (NOT_CERTIFIED, a partial run, an
-unknown product digest, or files changed since the run); the reason is printed. Exit 2: bad input.
+Exit 0: certificate written. Exit 1: the bundle may not be signed (NOT_CERTIFIED, a partial run, a
+development (in-process) run, an unknown product digest, a profile.json that does not have the recorded
+digest, files changed since the run, or with ``--product`` a product folder whose digest is not the one the
+run recorded); the reason is printed. Exit 2: bad input.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", required=True, type=Path, metavar="PATH", help="private key (sandbox keygen)")
     parser.add_argument("--signer", required=True, metavar="NAME", help="person who authorises the certificate")
     parser.add_argument("--role", required=True, metavar="ROLE", help="their role, e.g. 'certification officer'")
+    parser.add_argument("--product", metavar="DIR", help="recompute the product digest from this folder and "
+                        "refuse unless it is the one the run recorded")
     parser.add_argument("--out", type=Path, metavar="CERT", help="default: <bundle>.cert.json next to the bundle")
 
 
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     key = load_private_key(args.key)
     with open_bundle(args.bundle) as bundle:
         try:
-            statement = build_statement(bundle, signer=args.signer, role=args.role)
+            statement = build_statement(bundle, signer=args.signer, role=args.role, product_dir=args.product)
         except NotEligible as exc:
             print(f"sandbox sign: refused: {exc}", file=sys.stderr)
             return 1

@@ -7,7 +7,11 @@ predicate  profile id/version/digest, verdict, per-requirement results, waivers 
            from its model and parsed through it on verification
 
 Only a complete run (every requirement of the profile evaluated) with verdict CERTIFIED or
-CERTIFIED_WITH_FINDINGS, from an intact bundle, may be signed (:class:`NotEligible` otherwise).
+CERTIFIED_WITH_FINDINGS, made by the docker runner (the certification grade), from an intact bundle, may be
+signed (:class:`NotEligible` otherwise). An in-process run is a development run: the product ran inside
+the harness process, where it could have patched the harness or rewritten and resealed the bundle, so its
+bundle proves nothing. Signing re-derives what it can rather than trust the bundle: the verdict from the
+statuses, the profile digest from profile.json and (``product_dir``) the product digest from the product.
 Verification (:func:`verify`) returns the reasons a certificate is invalid; an empty list means valid.
 """
 
@@ -104,11 +108,13 @@ def _profile(bundle: Bundle) -> Profile:
     return bundle.read_model("profile.json", Profile, what="resolved profile", hint="re-run the certification")
 
 
-def eligibility(bundle: Bundle) -> VerdictDocument:
+def eligibility(bundle: Bundle, product_dir: str | Path | None = None) -> VerdictDocument:
     """The verdict document of a bundle that may be signed; NotEligible with the reason otherwise.
 
     The verdict is re-decided from the recorded statuses (never taken from the document's own ``verdict``),
     over every requirement of the bundled profile: a partial, interrupted or incomplete run cannot be signed.
+    Only a docker run can be signed; the profile digest is recomputed from profile.json, and with
+    ``product_dir`` the product digest from the product folder.
     """
     problems = bundle.problems()
     if problems:
@@ -137,10 +143,19 @@ def eligibility(bundle: Bundle) -> VerdictDocument:
         hint = f"; {document.next_step}" if document.next_step else ""
         raise NotEligible(f"verdict is {recomputed}; only CERTIFIED or CERTIFIED_WITH_FINDINGS may be signed "
                           f"(MUST requirements not met: {', '.join(bad) or 'none evaluated'}){hint}")
+    manifest = bundle.manifest()
+    runners = {str(document.runner.get("name")), manifest.runner}
+    if runners != {"docker"}:
+        made = " and ".join(sorted(runners - {"docker"}))
+        raise NotEligible(f"bundle {bundle.source} is a development run of the {made} runner (the product ran inside "
+                          "the harness process, so the run proves nothing) and cannot be signed; certify with "
+                          "--runner docker")
+    if profile.digest != document.profile.digest:
+        raise NotEligible(f"bundle {bundle.source}: profile.json has digest {profile.digest[:23]}…, verdict.json "
+                          f"records {document.profile.digest[:23]}…; the profile was changed after the run")
     digest = document.product.digest
     if not digest.startswith("sha256:"):
         raise NotEligible(f"the product digest is unknown ({digest!r}); the run did not record what was tested")
-    manifest = bundle.manifest()
     recorded = {"verdict": manifest.verdict, "profile digest": manifest.profile.digest,
                 "product digest": manifest.product.digest, "seed": manifest.seed}
     stated = {"verdict": document.verdict, "profile digest": document.profile.digest, "product digest": digest,
@@ -149,6 +164,11 @@ def eligibility(bundle: Bundle) -> VerdictDocument:
     if differ:
         raise NotEligible(f"bundle {bundle.source}: bundle.json and verdict.json disagree on {', '.join(differ)}; "
                           "they are not from the same run")
+    if product_dir is not None:
+        problem = product_problem(str(document.runner.get("name")), document.product.id, document.product.version,
+                                  digest, product_dir)
+        if problem:
+            raise NotEligible(problem)
     return document
 
 
@@ -186,11 +206,11 @@ def _predicate(bundle: Bundle, document: VerdictDocument, signer: str, role: str
                                               hint="fix the signer or re-run the certification")) from None
 
 
-def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: datetime | None = None
-                    ) -> dict[str, Any]:
+def build_statement(bundle: Bundle, *, signer: str, role: str, issued_at: datetime | None = None,
+                    product_dir: str | Path | None = None) -> dict[str, Any]:
     """The in-toto Statement (as JSON-ready data) about an eligible bundle's product; its predicate is a
     :class:`CertificatePredicate`."""
-    document = eligibility(bundle)
+    document = eligibility(bundle, product_dir)
     issued = (issued_at or datetime.now(UTC)).replace(microsecond=0)
     predicate = _predicate(bundle, document, signer, role, issued)
     statement = {
@@ -283,25 +303,45 @@ def check_bundle(predicate: CertificatePredicate, bundle: Bundle) -> list[str]:
     return problems
 
 
-def check_product(statement: dict[str, Any], predicate: CertificatePredicate, product_dir: str) -> list[str]:
+def product_problem(runner: str, product_id: str, version: str, recorded: str, product_dir: str | Path
+                    ) -> str | None:
+    """Why the product folder is not the product recorded (id, version, digest recomputed the way ``runner``
+    computes it: the build context for docker); None when it is."""
     from harness.manifests import load_manifest
     from harness.runners import get_runner
 
-    certified_product = predicate.product
     manifest = load_manifest(product_dir)
-    if (manifest.id, manifest.version) != (certified_product.id, certified_product.version):
-        return [f"product changed: {product_dir} is {manifest.id} {manifest.version}, the certificate is for "
-                f"{certified_product.id} {certified_product.version}"]
-    digest = get_runner(predicate.runner).product_digest(manifest)
+    if (manifest.id, manifest.version) != (product_id, version):
+        return (f"product changed: {product_dir} is {manifest.id} {manifest.version}, the certificate is for "
+                f"{product_id} {version}")
+    digest = get_runner(runner).product_digest(manifest)
+    if digest != recorded:
+        return f"product changed: digest today {digest[:23]}…, certified {recorded[:23]}… ({product_dir})"
+    return None
+
+
+def check_product(statement: dict[str, Any], predicate: CertificatePredicate, product_dir: str) -> list[str]:
     certified = "sha256:" + statement["subject"][0]["digest"]["sha256"]
-    if digest != certified:
-        return [f"product changed: digest today {digest[:23]}…, certified {certified[:23]}…"]
+    problem = product_problem(predicate.runner, predicate.product.id, predicate.product.version, certified,
+                              product_dir)
+    return [problem] if problem else []
+
+
+def check_profile(predicate: CertificatePredicate, profile: Profile) -> list[str]:
+    """The profile as it is today (loaded by name or path) against the certified id, version and digest."""
+    certified = predicate.profile
+    if (profile.id, profile.version) != (certified.id, certified.version):
+        return [f"profile mismatch: {profile.path} is {profile.id} {profile.version}, the certificate is for "
+                f"{certified.id} {certified.version}"]
+    if profile.digest != certified.digest:
+        return [f"profile changed: {profile.path} has digest {profile.digest[:23]}… today, certified "
+                f"{certified.digest[:23]}… (same id and version, different content)"]
     return []
 
 
 def verify(envelope: dict[str, Any], key: Ed25519PublicKey, *, bundle: Bundle | None = None,
-           product_dir: str | None = None, at: datetime | None = None, source: str = "certificate"
-           ) -> tuple[list[str], dict[str, Any]]:
+           product_dir: str | None = None, profile: Profile | None = None, at: datetime | None = None,
+           source: str = "certificate") -> tuple[list[str], dict[str, Any]]:
     """Every reason the certificate is invalid (empty: valid), and the statement it carries.
 
     A validly signed statement whose predicate does not parse is bad input (DocumentError naming ``source``
@@ -319,6 +359,8 @@ def verify(envelope: dict[str, Any], key: Ed25519PublicKey, *, bundle: Bundle | 
             problems += check_bundle(predicate, bundle)
         if product_dir is not None:
             problems += check_product(statement, predicate, product_dir)
+        if profile is not None:
+            problems += check_profile(predicate, profile)
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         problems.append(f"certificate statement is malformed ({type(exc).__name__}: {exc})")
     return problems, statement

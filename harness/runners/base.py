@@ -23,6 +23,7 @@ class Runner(ABC):
     """Starts a product, hands out an HTTP transport to it, and always cleans up in :meth:`stop`."""
 
     name: str = "abstract"
+    grade: str = "development"  # "certification": its runs may be signed (the product cannot reach the harness)
 
     def progress(self, message: str) -> None:
         """Report a step (build, start, ready); the session wires this to the console."""
@@ -61,7 +62,7 @@ class Runner(ABC):
 
     def describe(self) -> dict[str, Any]:
         """Facts about the run for verdict.json (runner options, limits, image)."""
-        return {"name": self.name}
+        return {"name": self.name, "grade": self.grade}
 
     def product_digest(self, manifest: Manifest) -> str:
         """The digest of exactly what was tested (source tree in-process, image in a container)."""

@@ -86,6 +86,7 @@ class _ContainerTransport(httpx.BaseTransport):
 
 class DockerRunner(Runner):
     name = "docker"
+    grade = "certification"
 
     def __init__(self) -> None:
         self.run_id = uuid.uuid4().hex
@@ -254,7 +255,8 @@ class DockerRunner(Runner):
         return out
 
     def describe(self) -> dict[str, Any]:
-        info: dict[str, Any] = {"name": self.name, "engine": self._engine, "run_id": self.run_id}
+        info: dict[str, Any] = {"name": self.name, "grade": self.grade, "engine": self._engine,
+                                "run_id": self.run_id}
         if self._image is not None:
             info["image"] = {"id": self._image.id, "tags": self._image.tags, "context_digest": self._context_digest}
         if self._options:

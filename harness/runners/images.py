@@ -1,9 +1,11 @@
 """Hermetic product images: build context assembled on the host, built with no network and no pull.
 
-The context holds ``Dockerfile`` (the product's), ``src/<n>/`` (the n-th source folder of product.yaml,
-so a product built on another product's code can be built) and ``wheels/`` (``container.wheels``
-downloaded on the host with pip). Images are tagged by a digest of the context and of the base images,
-so an unchanged product is never rebuilt.
+The context holds ``Dockerfile`` (the product's), ``product.yaml`` (it names the app and command that run),
+``src/<n>/`` (every file of the n-th source folder of product.yaml, nothing skipped: compiled and hidden
+files too, so a product built on another product's code can be built) and ``wheels/`` (``container.wheels``
+downloaded on the host with pip). The context is a clean copy made from the same file list the digest is
+computed over, and the image is built from it: nothing runs that the digest does not cover. Images are
+tagged by a digest of the context and of the base images, so an unchanged product is never rebuilt.
 """
 
 from __future__ import annotations
@@ -16,15 +18,12 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from harness.errors import ProductStartError, RunnerError
-
-if TYPE_CHECKING:
-    from harness.manifests import Manifest
+from harness.manifests import Manifest, inside, source_files
 
 LABEL_CONTEXT = "org.sandbox.context"
-IGNORED_PARTS = {"__pycache__", ".hypothesis", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"}
 WHEEL_CACHE = Path.home() / ".cache" / "sandbox-wheels"
 
 
@@ -32,7 +31,7 @@ def find_dockerfile(manifest: Manifest) -> Path:
     """The product's Dockerfile; a product built on another's sources may reuse that product's recipe."""
     name = manifest.container.dockerfile if manifest.container else "Dockerfile"
     for base in [manifest.root, *manifest.source_paths()]:
-        if (base / name).is_file():
+        if (base / name).is_file() and inside(base / name, base):  # load_manifest checked the product folder
             return base / name
     raise RunnerError(f"{manifest.root / 'product.yaml'}: container.dockerfile: no {name} in the product folder "
                       "or its sources; add one to run the product in a container")
@@ -41,17 +40,18 @@ def find_dockerfile(manifest: Manifest) -> Path:
 def assemble_context(manifest: Manifest, dest: Path) -> str:
     """Fill ``dest`` with the build context; return its digest (paths and contents)."""
     shutil.copyfile(find_dockerfile(manifest), dest / "Dockerfile")
+    shutil.copyfile(manifest.root / "product.yaml", dest / "product.yaml")
     for n, source in enumerate(manifest.source_paths()):
-        shutil.copytree(source, dest / "src" / str(n), ignore=_ignore, symlinks=False)
+        target = dest / "src" / str(n)
+        target.mkdir(parents=True)
+        for file in source_files(source):
+            (target / file.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target / file.relative_to(source))
     wheels = dest / "wheels"
     wheels.mkdir()
     if manifest.container and manifest.container.wheels:
         _download_wheels(manifest.container.wheels, wheels)
     return tree_digest(dest)
-
-
-def _ignore(folder: str, names: list[str]) -> set[str]:
-    return {n for n in names if n in IGNORED_PARTS or n.endswith(".pyc") or n == "Dockerfile.dockerignore"}
 
 
 def tree_digest(root: Path) -> str:

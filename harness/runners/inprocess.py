@@ -1,5 +1,10 @@
 """In-process runner: imports the product's WSGI app and calls it without sockets.
 
+A development run (``grade: development``): the product's code runs inside the harness process, where it
+could patch the harness or rewrite the run's results, so its runs are never signed (certify with
+``--runner docker``). While the product is loaded no bytecode is written, so a run leaves no
+``__pycache__`` in the product folder (which the product digest covers).
+
 Requests run on daemon worker threads so that a product that hangs is reported as a timeout (a failed
 requirement) instead of hanging the harness; an exception inside the app becomes a 500.
 """
@@ -109,6 +114,7 @@ class InProcessRunner(Runner):
         self._timeout = 5.0
         self._added_paths: list[str] = []
         self._modules_before: set[str] = set()
+        self._wrote_bytecode: bool | None = None
 
     def start(self, manifest: Manifest, profile: Profile) -> None:
         if manifest.inprocess is None:
@@ -122,6 +128,7 @@ class InProcessRunner(Runner):
         if root.level > logging.INFO or root.level == logging.NOTSET:
             root.setLevel(logging.INFO)
         self._modules_before = set(sys.modules)
+        self._wrote_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # restored by stop()
         for path in reversed(manifest.source_paths()):
             sys.path.insert(0, str(path))
             self._added_paths.append(str(path))
@@ -166,6 +173,8 @@ class InProcessRunner(Runner):
             if prefixes and file.startswith(prefixes):
                 del sys.modules[name]
         self._added_paths = []
+        if self._wrote_bytecode is not None:
+            sys.dont_write_bytecode, self._wrote_bytecode = self._wrote_bytecode, None
 
     def data_dir(self) -> Path:
         return Path(self._data)
@@ -174,4 +183,4 @@ class InProcessRunner(Runner):
         return "\n".join(self._log.lines)
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "request_timeout_s": self._timeout}
+        return {"name": self.name, "grade": self.grade, "request_timeout_s": self._timeout}
