@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness._yaml import describe_validation_error, did_you_mean, load_mapping
+from harness._yaml import describe_validation_error, did_you_mean, load_mapping, printable
 from harness.errors import ProfileError
 
 Level = Literal["MUST", "SHOULD"]
@@ -204,17 +204,28 @@ def available_profiles() -> list[str]:
 def resolve_profile_path(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or os.sep in name_or_path:
-        if not candidate.is_file():
+        if not _is_file(candidate):
+            if _is_file(candidate, folder=True):
+                raise ProfileError(f"{candidate}: is a folder, not a profile file; pass the profile's YAML file")
             raise ProfileError(f"{candidate}: profile file not found; check the path")
         return candidate
     path = profiles_dir() / f"{name_or_path}.yaml"
-    if not path.is_file():
+    if not _is_file(path):
         names = available_profiles()
         raise ProfileError(
             f"{path}: no profile named {name_or_path!r}{did_you_mean(name_or_path, names)} "
             f"(available: {', '.join(names) or 'none'})"
         )
     return path
+
+
+def _is_file(path: Path, *, folder: bool = False) -> bool:
+    """``path.is_file()`` (``is_dir()`` with ``folder``), False where the system cannot even look (a name too
+    long for the file system: there is no such profile)."""
+    try:
+        return path.is_dir() if folder else path.is_file()
+    except OSError:
+        return False
 
 
 def load_profile(name_or_path: str) -> Profile:
@@ -245,7 +256,7 @@ def _resolve(path: Path, seen: tuple[str, ...]) -> Profile:
         )
     else:
         parent_path = path.parent / f"{own.extends}.yaml"
-        if not parent_path.is_file():
+        if not _is_file(parent_path):
             names = sorted(p.stem for p in path.parent.glob("*.yaml"))
             raise ProfileError(
                 f"{path}: extends: no profile {own.extends!r} next to it{did_you_mean(own.extends, names)}"
@@ -263,7 +274,8 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
     for req_id, patch in own.overrides.items():
         if req_id not in by_id:
             raise ProfileError(
-                f"{path}: overrides.{req_id}: no inherited requirement with this ID{did_you_mean(req_id, by_id)}"
+                f"{path}: overrides.{printable(req_id)}: no inherited requirement with this ID"
+                f"{did_you_mean(req_id, by_id)}"
             )
         base = by_id[req_id]
         changes: dict[str, Any] = {
@@ -275,7 +287,7 @@ def _merge(path: Path, parent: Profile, own: ProfileFile) -> Profile:
         by_id[req_id] = base.model_copy(update=changes)
     for name in own.includes:
         included = path.parent / f"{name}.yaml"
-        if not included.is_file():
+        if not _is_file(included):
             raise ProfileError(f"{path}: includes: no profile {name!r} next to it; fix the name")
         for req in _resolve(included, (str(path.resolve()),)).requirements:
             if req.id in by_id and by_id[req.id] != req:

@@ -22,7 +22,8 @@ from harness.errors import HarnessError
 
 
 class Lineage(AiParams):
-    clock_skew_minutes: int = Field(5, ge=0)
+    clock_skew_minutes: int = Field(5, ge=0, le=1440, description="Slack for clocks in the timeline (at most a "
+                                    "day; more would let a card claim times out of order)")
 
 
 @check("ai_model.lineage", params=Lineage)

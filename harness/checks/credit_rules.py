@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from hypothesis import strategies as st
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from harness.checks.common import DatedRate, Dec, dec, granted, rate_on
 from harness.checks.context import CheckContext
@@ -17,11 +17,33 @@ from harness.contracts.credit import CreditClient
 from harness.strategies.credit import applications, contract_dates, good_applicant, mixed_applications, money_str
 from harness.strategies.money import amounts
 
+MAX_AMOUNT = Decimal("10000000000")
+"""Largest cap a profile may set (CNY 10 billion): every figure the checks derive from it (up to 15 × the cap)
+still fits the contract's money format."""
+
 
 class AprCap(Params):
     lpr_1y: list[DatedRate] = Field(min_length=1, description="One-year LPR with effective dates")
-    multiple: Dec = Decimal(4)
+    multiple: Dec = Field(Decimal(4), gt=0, description="APR cap as a multiple of the LPR (a cap of 0 or less "
+                          "would fail every product; it is refused)")
     valid_until: date = Field(description="Last day the LPR table is known to be complete")
+
+    @field_validator("lpr_1y")
+    @classmethod
+    def _positive_rates(cls, table: list[DatedRate]) -> list[DatedRate]:
+        for entry in table:
+            if entry.rate <= 0:
+                raise ValueError(f"the LPR effective {entry.effective} is {entry.rate}; a rate must be greater than 0")
+        return table
+
+    @field_validator("valid_until")
+    @classmethod
+    def _after_first_rate(cls, day: date, info: ValidationInfo) -> date:
+        table = info.data.get("lpr_1y") or []
+        if table and day < min(e.effective for e in table):
+            raise ValueError(f"{day} is before the first LPR entry ({min(e.effective for e in table)}): no contract "
+                             "date would be tested")
+        return day
 
 
 @check("credit.apr_cap", params=AprCap)
@@ -46,8 +68,9 @@ def apr_cap(ctx: CheckContext, p: AprCap) -> None:
 
 
 class CreditLineCap(Params):
-    cap: Dec = Field(description="Largest credit line for one customer (CNY)")
-    channel: str = "internet"
+    cap: Dec = Field(gt=0, le=MAX_AMOUNT, decimal_places=2, description="Largest credit line for one customer "
+                     "(CNY)")
+    channel: Literal["internet", "branch"] = "internet"
 
 
 @check("credit.internet_credit_line", params=CreditLineCap)
@@ -72,7 +95,8 @@ def internet_credit_line(ctx: CheckContext, p: CreditLineCap) -> None:
 
 
 class BulletTerm(Params):
-    max_term_months: int = Field(ge=1)
+    max_term_months: int = Field(ge=1, le=59, description="Longest bullet term; below the contract's 60-month "
+                                 "maximum, or no request could exceed it")
 
 
 @check("credit.bullet_term", params=BulletTerm)
@@ -93,9 +117,10 @@ def bullet_term(ctx: CheckContext, p: BulletTerm) -> None:
 
 
 class MicroloanBalance(Params):
-    cap: Dec
-    income_divisor: int = Field(3, ge=1, description="Balance ≤ average annual income / divisor")
-    income_years: int = 3
+    cap: Dec = Field(gt=0, le=MAX_AMOUNT, decimal_places=2, description="Largest balance (CNY)")
+    income_divisor: int = Field(3, ge=1, le=100, description="Balance ≤ average annual income / divisor")
+    income_years: int = Field(3, ge=1, le=3, description="Years of income averaged (the contract carries the last "
+                              "three)")
 
 
 @check("credit.microloan_balance", params=MicroloanBalance)
@@ -124,7 +149,8 @@ def microloan_balance(ctx: CheckContext, p: MicroloanBalance) -> None:
 
 
 class CoLending(Params):
-    min_lender_share: Dec = Field(ge=0, le=1)
+    min_lender_share: Dec = Field(gt=0, le=1, description="Lender's own share of each co-lent loan (0 would "
+                                  "accept any share: refused)")
 
 
 @check("credit.co_lending_share", params=CoLending)
@@ -146,7 +172,7 @@ def co_lending_share(ctx: CheckContext, p: CoLending) -> None:
 
 
 class Purposes(Params):
-    purposes: list[str] = Field(min_length=1)
+    purposes: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
 
 
 @check("credit.prohibited_purposes", params=Purposes)
@@ -166,7 +192,8 @@ def prohibited_purposes(ctx: CheckContext, p: Purposes) -> None:
 
 
 class HumanReview(Params):
-    amount_above: Dec = Field(description="Granting more than this needs a person")
+    amount_above: Dec = Field(gt=0, le=MAX_AMOUNT, decimal_places=2,
+                              description="Granting more than this needs a person")
 
 
 @check("credit.human_review", params=HumanReview)

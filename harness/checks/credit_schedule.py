@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy_financial as npf
 from hypothesis import strategies as st
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from harness.checks.common import Dec, dec
 from harness.checks.context import CheckContext
@@ -19,10 +19,20 @@ from harness.strategies.money import amounts
 
 
 class ScheduleAccuracy(Params):
-    max_apr: Dec = Field(Decimal("0.24"), gt=0, le=1)
-    max_principal: Dec = Decimal("500000")
-    max_term_months: int = Field(60, ge=1)
-    apr_tolerance: Dec = Field(Decimal("0.0005"), description="Implied APR vs disclosed APR")
+    max_apr: Dec = Field(Decimal("0.24"), ge=Decimal("0.0001"), le=1, description="Largest APR tried (rates are "
+                         "drawn from 0.0001 up to it)")
+    max_principal: Dec = Field(Decimal("500000"), ge=1000, le=Decimal("10000000000"),
+                               description="Largest principal tried (principals are drawn from 1000 up to it)")
+    max_term_months: int = Field(60, ge=1, le=60, description="Longest term tried (the contract allows 60 months)")
+    apr_tolerance: Dec = Field(Decimal("0.0005"), gt=0, description="Implied APR vs disclosed APR")
+
+    @field_validator("apr_tolerance")
+    @classmethod
+    def _below_max_apr(cls, tolerance: Decimal, info: ValidationInfo) -> Decimal:
+        top = info.data.get("max_apr")
+        if top is not None and tolerance >= top:
+            raise ValueError(f"a tolerance of {tolerance} is not below max_apr {top}: every disclosed APR would pass")
+        return tolerance
 
 
 def expected_schedule(principal: Decimal, apr: Decimal, n: int, kind: str) -> list[dict[str, Decimal]]:

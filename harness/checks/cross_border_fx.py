@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from hypothesis import strategies as st
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from harness.checks.common import Dec, dec
 from harness.checks.context import CheckContext
@@ -21,11 +21,41 @@ from harness.strategies.cross_border import at, days, money
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
 
+def _iso_currency(code: str) -> str:
+    minor_units(code)  # ValueError naming the code when ISO 4217 does not know it
+    if code != code.upper():
+        raise ValueError(f"write the currency code in capitals ({code.upper()!r}, not {code!r})")
+    return code
+
+
+def _distinct(codes: list[str]) -> list[str]:
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise ValueError(f"{', '.join(twice)} listed more than once; list each currency once")
+    return codes
+
+
+Currency = Annotated[str, AfterValidator(_iso_currency)]
+"""An ISO 4217 currency code, in capitals."""
+Currencies = Annotated[list[Currency], AfterValidator(_distinct)]
+"""Distinct ISO 4217 currency codes."""
+
+
+def last_day_not_before_first(last: date, info: ValidationInfo) -> date:
+    """Field validator for ``last_day``: the range of days drawn from must not be empty."""
+    first = info.data.get("first_day")
+    if first is not None and last < first:
+        raise ValueError(f"{last} is before first_day {first}: no day would be tested; swap or fix them")
+    return last
+
+
 class FxParams(Params):
-    currencies: list[str] = Field(min_length=2, description="Currencies the product must quote (ISO 4217)")
+    currencies: Currencies = Field(min_length=2, description="Currencies the product must quote (ISO 4217)")
     first_day: date = Field(description="Quote dates are drawn from first_day..last_day (ECB data covers them)")
     last_day: date
-    max_sell_amount: Dec = Field(Decimal("100000"), gt=0)
+    max_sell_amount: Dec = Field(Decimal("100000"), gt=0, le=Decimal("1000000000000"))
+
+    _days = field_validator("last_day")(last_day_not_before_first)
 
 
 def supported(ctx: CheckContext, client: CrossBorderClient, wanted: list[str]) -> dict[str, Any]:
@@ -100,8 +130,9 @@ def rounding(ctx: CheckContext, p: FxParams) -> None:
 
 
 class ReferenceParams(FxParams):
-    max_spread: Dec = Field(description="Largest spread (fraction of the reference rate) a quote may declare")
-    reference_tolerance: Dec = Field(Decimal("0.0005"), ge=0,
+    max_spread: Dec = Field(ge=0, lt=1, description="Largest spread (fraction of the reference rate) a quote may "
+                            "declare")
+    reference_tolerance: Dec = Field(Decimal("0.0005"), ge=0, lt=1,
                                      description="Relative slack for the product's rate source vs the ECB fixing")
 
 
@@ -140,10 +171,12 @@ def fx_reference(ctx: CheckContext, p: ReferenceParams) -> None:
 
 
 class ExpiryParams(Params):
-    currencies: list[str] = Field(min_length=2)
+    currencies: Currencies = Field(min_length=2)
     first_day: date
     last_day: date
-    max_ttl_seconds: int = Field(ge=1, description="Longest quote lifetime the product may declare")
+    max_ttl_seconds: int = Field(ge=1, le=86_400, description="Longest quote lifetime the product may declare")
+
+    _days = field_validator("last_day")(last_day_not_before_first)
 
 
 @check("cross_border.quote_expiry", params=ExpiryParams)

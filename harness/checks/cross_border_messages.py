@@ -12,13 +12,14 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import strategies as st
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from harness.checks.common import Dec
 from harness.checks.context import CheckContext
+from harness.checks.cross_border_fx import Currencies, last_day_not_before_first
 from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
 from harness.money import quantum
@@ -27,12 +28,22 @@ from harness.strategies.cross_border import days, money, transfers, unique_id
 
 
 class MessageParams(Params):
-    currencies: list[str] = Field(min_length=1)
+    currencies: Currencies = Field(min_length=1)
     first_day: date
     last_day: date
-    max_amount: Dec = Field(Decimal("50000"), gt=0)
-    max_total_digits: int = Field(18, ge=1)
-    max_fraction_digits: int = Field(5, ge=0)
+    max_amount: Dec = Field(Decimal("50000"), gt=0, le=Decimal("1000000000000"))
+    max_total_digits: int = Field(18, ge=1, le=18, description="ISO 20022 amounts have at most 18 digits")
+    max_fraction_digits: int = Field(5, ge=0, le=18)
+
+    _days = field_validator("last_day")(last_day_not_before_first)
+
+    @field_validator("max_fraction_digits")
+    @classmethod
+    def _within_total(cls, fraction: int, info: ValidationInfo) -> int:
+        total = info.data.get("max_total_digits")
+        if total is not None and fraction > total:
+            raise ValueError(f"{fraction} fraction digits is more than max_total_digits {total}")
+        return fraction
 
 
 def transfer_strategy(p: MessageParams) -> st.SearchStrategy[dict[str, Any]]:
@@ -158,9 +169,14 @@ def _around(text: str, value: str, width: int = 160) -> str:
     return text[max(0, i - width):i + len(value) + width]
 
 
+C2Field = Literal["phone", "card"]
+"""Request fields the C2 check can look for in an outbound message."""
+C2_FIELDS: tuple[C2Field, ...] = ("phone", "card")
+
+
 class C2Params(MessageParams):
-    outbound_forbidden: list[str] = Field(default_factory=lambda: ["phone", "card"],
-                                          description="Request fields no outbound message may carry")
+    outbound_forbidden: list[C2Field] = Field(default_factory=lambda: list(C2_FIELDS),
+                                              description="Request fields no outbound message may carry")
 
 
 @check("cross_border.pfi_c2", params=C2Params)

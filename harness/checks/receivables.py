@@ -269,7 +269,8 @@ def concurrent_financing(ctx: CheckContext, p: Concurrency) -> None:
 
 
 class FaceValue(Params):
-    max_financing_ratio: Dec = Field(description="Most of the face value one receivable may raise (1 = all of it)")
+    max_financing_ratio: Dec = Field(gt=0, le=1, description="Most of the face value one receivable may raise "
+                                     "(1 = all of it; above 1 the cap would not bind)")
 
 
 @check("receivables.face_value_cap", params=FaceValue)

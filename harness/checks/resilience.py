@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import Phase
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
+from pydantic import Field
 
 from harness.checks.common import Dec
 from harness.checks.context import CheckContext
@@ -69,9 +70,9 @@ class Ledger:
 
 
 class DurabilityParams(Params):
-    steps: int = 6
-    burst_max: int = 30
-    max_lost_acknowledged: int = 0
+    steps: int = Field(6, ge=1, le=200, description="Operations (bursts, crashes) per generated sequence")
+    burst_max: int = Field(30, ge=1, le=1000, description="Most bookings in one burst")
+    max_lost_acknowledged: int = Field(0, ge=0, description="Acknowledged bookings that may be lost")
 
 
 @check("resilience.durability", params=DurabilityParams)
@@ -120,9 +121,9 @@ def durability(ctx: CheckContext, p: DurabilityParams) -> None:
 
 
 class RecoveryParams(Params):
-    rto_s: Dec
-    warm_bookings: int = 40
-    restarts: int = 2
+    rto_s: Dec = Field(gt=0, le=3600, description="Recovery time objective (seconds)")
+    warm_bookings: int = Field(40, ge=1, le=100_000, description="Bookings held before the first kill")
+    restarts: int = Field(2, ge=1, le=100, description="kill -9 and restart cycles (0 would test nothing)")
 
 
 @check("resilience.recovery_time", params=RecoveryParams)
@@ -153,8 +154,8 @@ def workload(prefix: str, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 class IsolationParams(Params):
-    requests: int = 20
-    settle_s: Dec = Decimal("1.0")
+    requests: int = Field(20, ge=1, le=100_000, description="Bookings served with no network")
+    settle_s: Dec = Field(Decimal("1.0"), gt=0, le=600, description="Seconds left for background threads to try")
 
 
 @check("resilience.isolation", params=IsolationParams)
@@ -176,9 +177,9 @@ def isolation(ctx: CheckContext, p: IsolationParams) -> None:
 
 
 class ResourceParams(Params):
-    requests: int = 300
-    oversize_kb: int = 2048
-    oversize_requests: int = 3
+    requests: int = Field(300, ge=1, le=100_000, description="Bookings sent under the memory limit")
+    oversize_kb: int = Field(2048, ge=1, le=1_048_576, description="Size of each oversize body (KiB)")
+    oversize_requests: int = Field(3, ge=0, le=100_000, description="Oversize bodies sent (0: none)")
 
 
 @check("resilience.resource_caps", params=ResourceParams)

@@ -6,10 +6,15 @@ import argparse
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from harness.errors import IncorrectUsage
 from harness.runners import RUNNERS
+
+if TYPE_CHECKING:
+    from harness.manifests import Manifest
 
 HELP = "certify a product against a profile"
 
@@ -41,14 +46,53 @@ def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_pat
     ]
 
 
+def checked_out(out: Path, manifest: Manifest, option: str = "--out") -> Path:
+    """``out`` if a run can write its evidence there, else IncorrectUsage (one line, exit 2) before any product
+    code runs: it must be a folder (created if missing) outside the product and its sources (the run writes
+    there, and the product digest covers them) and must not hold them (the bundle packs the whole folder)."""
+    try:
+        target = out.resolve()
+        if target.exists() and not target.is_dir():
+            raise IncorrectUsage(f"{option}: {out} is a file, not a folder; choose a folder (it is created if missing)")
+        if not target.name:
+            raise IncorrectUsage(f"{option}: {out} is the root of the file system; choose a folder such as results/x")
+        for source in dict.fromkeys([manifest.root.resolve(), *manifest.source_paths()]):
+            if target == source or source in target.parents:
+                raise IncorrectUsage(f"{option}: {out} is inside the product's folder {source}; the run would change "
+                                     "the product it certifies; choose a folder outside it, e.g. results/")
+            if target in source.parents:
+                raise IncorrectUsage(f"{option}: {out} holds the product's folder {source}; the evidence bundle would "
+                                     "pack it and everything beside it; choose a folder of its own, e.g. results/")
+        archive = target.with_name(target.name + ".tar.gz")
+        if archive.is_dir():
+            raise IncorrectUsage(f"{option}: {archive}, where the bundle archive goes, is a folder; move it or choose "
+                                 "another --out")
+        existing = target
+        while not existing.exists():
+            existing = existing.parent
+        if not existing.is_dir():
+            raise IncorrectUsage(f"{option}: {existing} is a file, so {out} cannot be created; choose another folder")
+        target.mkdir(parents=True, exist_ok=True)
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise IncorrectUsage(f"{option}: {out} is not writable; choose a folder you can write to")
+    except (OSError, ValueError) as exc:  # permission, read-only file system, name too long, NUL in the name
+        why = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise IncorrectUsage(f"{option}: {out} cannot be created ({why}); choose another folder") from None
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from harness.reporting.console import ConsoleReport
     from harness.session import CertificationRun
     from harness.verdict import exit_code
 
+    if args.out is not None and not args.out.strip():
+        raise IncorrectUsage("--out: must not be empty; name a folder, or leave --out out for "
+                             "results/<product>-<profile>")
     prepared = CertificationRun.prepare(args.profile, args.product, args.runner, args.seed,
                                         args.waivers, args.as_of)  # validates input, decides the scope
-    out = Path(args.out or f"results/{prepared.manifest.id}-{prepared.profile.id}")
+    out = checked_out(Path(args.out or f"results/{prepared.manifest.id}-{prepared.profile.id}"), prepared.manifest,
+                      "--out" if args.out else "--out (default)")
     console = ConsoleReport()
     code = pytest.main(pytest_arguments(args, prepared.seed, out, prepared.profile.path, prepared.as_of),
                        plugins=[console])

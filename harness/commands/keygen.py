@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness.errors import IncorrectUsage
+
 HELP = "write an Ed25519 signing key pair: PATH (private, mode 0600) and PATH.pub (public)"
 
 
@@ -16,6 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from harness.evidence.certificate import generate_keypair, key_id, load_public_key
 
-    private, public = generate_keypair(args.path, force=args.force)
+    try:
+        private, public = generate_keypair(args.path, force=args.force)
+    except OSError as exc:  # a file where a folder should be, a folder where the key goes, no permission
+        raise IncorrectUsage(f"{exc.filename or args.path}: cannot write the key ({exc.strerror or exc}); "
+                             "choose another path") from None
     print(f"wrote private key {private} and public key {public} (key id {key_id(load_public_key(public))[:16]}…)")
     return 0
