@@ -133,9 +133,14 @@ def source_files(base: Path) -> list[Path]:
 def load_manifest(product_dir: str | Path) -> Manifest:
     """Load ``<product_dir>/product.yaml`` (a path to the YAML file itself is accepted too)."""
     path = Path(product_dir)
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise ManifestError(f"{path}: cannot be read as a product folder ({exc.strerror}); "
+                            "pass the folder that holds product.yaml") from None
+    if is_dir:
         path = path / "product.yaml"
-    elif not path.exists():
+    elif not exists:
         raise ManifestError(f"{path}: product folder not found; pass the folder that holds product.yaml")
     data = load_mapping(path, ManifestError, "product manifest")
     data["directory"] = str(path.parent.resolve())

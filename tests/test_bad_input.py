@@ -388,8 +388,7 @@ def _product_path(kind: str) -> Make:
 
 add("manifest-path", "no such product folder", _product_path("missing"))
 add("manifest-path", "a text file instead of the folder", _product_path("file"))
-add("manifest-path", "a folder name too long for the file system", _product_path("long"),
-    known="harness/manifests.py load_manifest: Path.is_dir() raises OSError (File name too long)")
+add("manifest-path", "a folder name too long for the file system", _product_path("long"))
 
 
 # == waivers (through `sandbox certify ... --waivers FILE`) ==========================================
@@ -537,10 +536,8 @@ CERTIFICATES: list[tuple[str, Callable[[], str | bytes | None], int, str | None]
     ("a JSON string", lambda: '"certificate"', 2, None),
     ("an empty JSON object", lambda: "{}", 2, None),
     ("envelope without signatures", lambda: '{"payload": "e30=", "payloadType": "x"}', 2, None),
-    ("JSON nested 100000 deep", lambda: "[" * 100_000 + "]" * 100_000, 2,
-     "harness/evidence/certificate.py read_certificate: json.loads raises RecursionError (not caught)"),
-    ("JSON with a 5000-digit number", lambda: '{"payload": ' + "1" * 5000 + "}", 2,
-     "harness/evidence/certificate.py read_certificate: json.loads raises ValueError (int digits limit)"),
+    ("JSON nested 100000 deep", lambda: "[" * 100_000 + "]" * 100_000, 2, None),
+    ("JSON with a 5000-digit number", lambda: '{"payload": ' + "1" * 5000 + "}", 2, None),
     ("payload not base64", lambda: json.dumps({"payload": "!!!", "payloadType": "x", "signatures": []}), 1, None),
     ("signatures not a list", lambda: json.dumps({"payload": "e30=", "payloadType": "x", "signatures": "s"}), 1, None),
     ("signed, but not an in-toto statement", lambda: _signed({"hello": "world"}), 1, None),
@@ -594,11 +591,9 @@ for _command in ("verify", "sign"):
     for _name, _content_fn, _known in KEY_FILES:
         add(f"key-{_command}", _name, _key(_command, _content_fn), known=_known)
 add("key-verify", "key name too long",
-    lambda tmp: (["verify", str(put(tmp / "c.json", "{}")), "--key", str(tmp / ("k" * 300))], "k" * 300),
-    known="harness/evidence/certificate.py _read: Path.is_file() raises OSError (File name too long)")
+    lambda tmp: (["verify", str(put(tmp / "c.json", "{}")), "--key", str(tmp / ("k" * 300))], "k" * 300))
 add("certificate", "certificate name too long",
-    lambda tmp: (["verify", str(tmp / ("c" * 300)), "--key", str(KEYS["public"])], "c" * 300),
-    known="harness/evidence/certificate.py _read: Path.is_file() raises OSError (File name too long)")
+    lambda tmp: (["verify", str(tmp / ("c" * 300)), "--key", str(KEYS["public"])], "c" * 300))
 
 
 def _bundle(kind: str) -> Make:

@@ -24,7 +24,8 @@ def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pyte
         "-p", "no:cacheprovider",
     )
     result.stdout.fnmatch_lines([
-        "sandbox: profile quick test (sha256:*), product credit-purpose-gap 1.0.0-defect, runner inprocess, seed 7, as of *",
+        "sandbox: profile quick test (sha256:*), product credit-purpose-gap 1.0.0-defect, runner inprocess, "
+        "seed 7, as of *",
         "*NAT-CREDIT-004*failed*",
         "*sandbox verdict: NOT_CERTIFIED (seed 7, as of *)*",
     ])

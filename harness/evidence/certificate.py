@@ -74,9 +74,14 @@ def generate_keypair(path: Path, *, force: bool = False) -> tuple[Path, Path]:
 
 
 def _read(path: Path, what: str) -> bytes:
-    if not path.is_file():
-        raise CertificateError(f"{path}: {what} file not found")
-    return path.read_bytes()
+    try:
+        if not path.is_file():
+            raise CertificateError(f"{path}: {what} file not found")
+        if path.stat().st_size > 16 * 1024 * 1024:
+            raise CertificateError(f"{path}: {what} file larger than 16 MiB; this is not a {what}")
+        return path.read_bytes()
+    except OSError as exc:  # a name too long, a folder, no permission
+        raise CertificateError(f"{path}: cannot read the {what} file ({exc.strerror})") from None
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
@@ -243,6 +248,9 @@ def read_certificate(path: Path) -> dict[str, Any]:
         data = json.loads(_read(path, "certificate").decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CertificateError(f"{path}: not a JSON certificate ({exc})") from None
+    except (RecursionError, ValueError) as exc:  # absurd nesting or a number too long to convert
+        raise CertificateError(f"{path}: not a certificate ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0][:100]}); pass the .cert.json `sandbox sign` wrote") from None
     if not isinstance(data, dict) or not {"payload", "payloadType", "signatures"} <= set(data):
         raise CertificateError(f"{path}: not a DSSE envelope (needs payload, payloadType, signatures)")
     return data
