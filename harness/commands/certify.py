@@ -102,11 +102,9 @@ def run(args: argparse.Namespace) -> int:
                               f"(pytest exit code {int(code)})")
         return 130 if code == pytest.ExitCode.INTERRUPTED else 3
     console.summary(finished, str(out))
-    from harness.verdict import SIGNABLE
-
-    signable = finished.verdict() in SIGNABLE
-    console.console.print(f"Evidence bundle: {out} and {out}.tar.gz"
-                          + (f" (sign it with `sandbox sign {out} ...`)" if signable else " (not signable)"))
+    why_not = finished.model().unsignable_reason()
+    console.console.print(f"Evidence bundle: {out} and {out}.tar.gz" + (
+        f" (sign it with `sandbox sign {out} ...`)" if why_not is None else f" (cannot be signed: {why_not})"))
     if code == pytest.ExitCode.INTERRUPTED or finished.interrupted:
         console.console.print("[bold yellow]Interrupted:[/] the requirements not reached are not_evaluated; "
                               "the verdict is INCOMPLETE and cannot be signed")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import HarnessError
-from harness.verdict import RequirementResult, Verdict
+from harness.verdict import SIGNABLE, RequirementResult, Verdict
 
 VERDICT_SCHEMA_VERSION: Literal[2] = 2
 
@@ -80,6 +80,21 @@ class VerdictDocument(_Doc):
 
     def statuses(self) -> dict[str, str]:
         return {r.id: r.status for r in self.requirements}
+
+    def unsignable_reason(self) -> str | None:
+        """Why this run cannot be signed (None: it may be, if its bundle is intact). `sign` decides for real."""
+        return unsignable_reason(self.model_dump(mode="json"))
+
+
+def unsignable_reason(document: dict[str, Any]) -> str | None:
+    """The first reason a verdict document cannot be signed, in words for a person; None when it may be."""
+    if document.get("verdict") not in SIGNABLE:
+        return f"the verdict is {document.get('verdict')}"
+    if not document.get("selection", {}).get("complete", False):
+        return "the run did not evaluate the whole profile"
+    if document.get("runner", {}).get("grade") != "certification":
+        return "it is a development run (in-process); certify with --runner docker"
+    return None
 
 
 def read_verdict(path: str | Path) -> VerdictDocument:

@@ -54,12 +54,13 @@ class ConsoleReport:
                            + (f" (not certified here: {', '.join(document.scope.excluded)})"
                               if document.scope.excluded else ""))
         verdict = document.verdict
-        self.console.print(f"Verdict: [{VERDICT_STYLE[verdict]}]{verdict.replace('_', ' ')}[/]   "
+        grade = "" if document.runner.get("grade") == "certification" else " (development run, in-process)"
+        self.console.print(f"Verdict: [{VERDICT_STYLE[verdict]}]{verdict.replace('_', ' ')}[/]{grade}   "
                            f"seed {run.seed}, as of {run.as_of} (repeat with --seed {run.seed} --as-of {run.as_of})"
                            f"   results in {out}")
-        if verdict == "INCOMPLETE":
-            self.console.print("[bold yellow]This run cannot be signed: in-scope MUST requirements were not "
-                               "evaluated.[/]")
+        why_not = document.unsignable_reason()
+        if why_not is not None:
+            self.console.print(f"[bold yellow]This run cannot be signed: {why_not}.[/]")
         if document.next_step:
             self.console.print(f"To complete it: {document.next_step}")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from harness.verdict import SIGNABLE
+from harness.documents.verdict import unsignable_reason
 
 COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "broken": "#8250df", "not_applicable": "#59636e",
            "not_evaluated": "#bc4c00", "waived": "#0969da", "CERTIFIED": "#1a7f37",
@@ -69,9 +69,10 @@ def render_summary(verdict: dict[str, Any], *, bundle_digest: str = "", allure_i
     why = "".join(f"<li>{escape(str(line))}</li>" for line in verdict.get("reasons", []))
     if why:
         link += f"<h2>Why this verdict</h2><ul>{why}</ul>"
-    if v not in SIGNABLE:
+    why_not = unsignable_reason(verdict)
+    if why_not is not None:
         link = (f'<p class="banner" style="border:2px solid {COLOURS.get(v, "#000")};padding:.5rem">This run cannot '
-                f"be signed: only CERTIFIED and CERTIFIED WITH FINDINGS can."
+                f"be signed: {escape(why_not)}."
                 f"{(' To complete it: ' + escape(str(verdict['next_step']))) if verdict.get('next_step') else ''}"
                 "</p>" + link)
     title = f"{product.get('id')} × {profile.get('id')}: {v}"
