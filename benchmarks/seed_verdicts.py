@@ -67,8 +67,9 @@ def main() -> None:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(rows[pair].items()))
         print(f"{pair:34} {sum(rows[pair].values()):>5}  {counts}")
     unexpected = sum(n for c in rows.values() for v, n in c.items() if "unexpected" in v)
-    print(f"runs other than CERTIFIED or container-only INCOMPLETE: {unexpected} of "
-          f"{sum(sum(c.values()) for c in rows.values())} ({time.perf_counter() - began:.0f} s, {args.workers} workers)")
+    total = sum(sum(c.values()) for c in rows.values())
+    print(f"runs other than CERTIFIED or container-only INCOMPLETE: {unexpected} of {total} "
+          f"({time.perf_counter() - began:.0f} s, {args.workers} workers)")
     for line in odd_runs:
         print(f"  {line}")
 
