@@ -1,10 +1,10 @@
 """AI credit models under the Beijing profile: figures for the issue's closing note.
 
-Prints (1) the per-group fairness table of the reference model on the HMDA hold-out rows, with bootstrap
-confidence intervals; (2) the wall time of the Beijing certification of the reference model in-process;
-(3) verdict stability: the reference (all AI requirements) and every seeded defect (its own requirement)
-under N different seeds, and how many verdicts flipped. Run: ``.venv/bin/python benchmarks/bench_ai.py``
-(``--seeds 3`` for a quicker look).
+Prints (1) the per-group fairness table of the reference model on the HMDA hold-out rows, with the
+confidence bounds the check decides on; (2) the wall time of the Beijing certification of the reference
+model in-process; (3) verdict stability: the reference (all AI requirements) and every seeded defect (its
+own requirement) under N different seeds, and how many verdicts flipped.
+Run: ``.venv/bin/python benchmarks/bench_ai.py`` (``--seeds 3`` for a quicker look).
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def print_table(table: dict[str, Any]) -> None:
             print(f"{group:<14}{int(row['count']):>6}{row['selection_rate']:>10.3f}"
                   f"{row['true_positive_rate']:>8.3f}{row['false_positive_rate']:>8.3f}")
         r, e = t["selection_rate_ratio"], t["equalized_odds_difference"]
-        print(f"  {attribute}: selection-rate ratio {r['value']:.3f} (95% CI {r['ci'][0]:.3f}–{r['ci'][1]:.3f}, "
-              f"min {r['minimum']}); equalized-odds difference {e['value']:.3f} "
-              f"(95% CI {e['ci'][0]:.3f}–{e['ci'][1]:.3f}, max {e['maximum']})")
+        print(f"  {attribute}: selection-rate ratio {r['value']:.3f} ({r['confidence']} bounds {r['ci'][0]:.3f}–"
+              f"{r['ci'][1]:.3f}, min {r['minimum']}); equalized-odds difference {e['value']:.3f} "
+              f"({e['confidence']} bounds {e['ci'][0]:.3f}–{e['ci'][1]:.3f}, max {e['maximum']})")
 
 
 def main() -> None:

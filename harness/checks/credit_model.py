@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any
 
 import pandas as pd
@@ -15,6 +15,7 @@ from pydantic import Field
 from harness.checks.common import OUTCOME_RANK, Dec, dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
+from harness.checks.statistics import Bounds, ErrorRate, decisive, pairwise_ratios, per_comparison, summary
 from harness.contracts.credit import CreditClient
 from harness.errors import HarnessError
 from harness.strategies.credit import PROTECTED_VALUES, applications, mixed_applications, money_str, population
@@ -97,40 +98,108 @@ def counterfactual_protected(ctx: CheckContext, p: Params) -> None:
     prop()
 
 
-class GroupFairness(Params):
+class GroupFairness(ErrorRate):
     min_selection_rate_ratio: Dec = Field(Decimal("0.8"), gt=0, le=1)
-    population_size: int = Field(2000, ge=100)
+    population_size: int = Field(5000, ge=100, description="Applicants of the first stage")
+    max_population_size: int = Field(50000, ge=100, description="Applicants after the second stage (if needed)")
+    clear_violation_ratio: Dec = Field(Decimal("0.7"), gt=0, le=1,
+                                       description="A worst ratio this low must fail with probability ≥ 1 − miss_rate")
+    miss_rate: Dec = Field(Decimal("0.01"), gt=0, lt=Decimal("0.5"))
     attributes: list[str] | None = None
+
+
+BALANCED = (0.25, 0.25, 0.25, 0.25)  # equal ethnic groups: the smallest group is as large as it can be
+Counts = dict[str, dict[str, tuple[int, int]]]  # attribute → group → (selected, applicants)
+
+
+def fairness_comparisons(attributes: list[str]) -> int:
+    """The number of ordered group pairs the rule compares (26 for gender, ethnicity, marital status)."""
+    return sum(len(PROTECTED_VALUES[a]) * (len(PROTECTED_VALUES[a]) - 1) for a in attributes)
+
+
+def fairness_stage(counts: Counts, p: GroupFairness, stages: int) -> tuple[dict[str, list[Bounds]], str]:
+    """One stage of the decision rule on the counts so far: the bounds by attribute, and ``"fail"`` (some
+    upper bound below the minimum), ``"pass"`` (every lower bound at 1 − miss_rate / 4 above the
+    clear-violation ratio: no gross violator here) or ``"continue"``. Each bound is at 1 − α / (m·stages)."""
+    alpha_each = per_comparison(p.false_failure_rate, fairness_comparisons(list(counts)) * stages)
+    found = {a: pairwise_ratios(g, f"selection-rate ratio across {a}", p.min_selection_rate_ratio, alpha_each)
+             for a, g in counts.items()}
+    if any(b.violated for b in chain.from_iterable(found.values())):
+        return found, "fail"
+    clear = chain.from_iterable(pairwise_ratios(g, a, p.clear_violation_ratio, float(p.miss_rate) / 4)
+                                for a, g in counts.items())
+    return found, "pass" if all(b.lower > float(p.clear_violation_ratio) for b in clear) else "continue"
 
 
 @check("credit.group_fairness", params=GroupFairness)
 def group_fairness(ctx: CheckContext, p: GroupFairness) -> None:
-    """Selection-rate ratio between protected groups ≥ the minimum (four-fifths rule), via Fairlearn."""
+    """Selection-rate ratio between protected groups ≥ the minimum (four-fifths rule), via Fairlearn.
+
+    Sample: a seeded synthetic population (creditworthiness independent of every protected attribute,
+    minorities mostly in the autonomous counties), with equal ethnic shares. Decision rule
+    (``harness.checks.statistics``): for every ordered pair of groups (i, j) of every attribute, a Katz-log
+    bound of p_i / p_j; the check fails when some upper bound is below the minimum. With m such pairs (26
+    for gender, ethnicity and marital status) and two stages, each bound is at 1 − α / (2m).
+
+    Two stages: ``population_size`` applicants first; the check stops there when it has failed, or when
+    every pair's lower bound at 1 − miss_rate / 4 is above ``clear_violation_ratio`` (the product is
+    clearly not a gross violator); otherwise it grows the population to ``max_population_size`` and decides.
+
+    Stated error rates (profile defaults: α = 0.01, 5 000 then 50 000 applicants, minimum 0.8, clear
+    violation 0.7, miss rate 0.01). False failure: a compliant product (every true ratio ≥ 0.8, even
+    exactly 0.8) fails with probability ≤ α = 1 % (Bonferroni over 26 pairs × 2 stages). Power: a product
+    whose worst true ratio is ≤ 0.70 fails with probability ≥ 99 % when the better group's selection rate
+    is ≥ 0.33 (the reference engine approves 33 %): it stops early with probability ≤ 0.25 %, and the
+    50 000-applicant stage (12 500 per ethnic or marital group) detects it with probability ≥ 99.8 %
+    (normal approximation, ``statistics.ratio_power``; simulated in tests/test_statistics.py). A gross
+    violator (ratio ≈ 0.3, the county-penalty defect) fails at the first stage; a product with equal rates
+    passes there at 99 % of seeds, the reference engine (ratios 0.94–1 by chance of its scorecard) at about
+    96 %; the rest, and products near the line, take the second stage (about 80 s in-process).
+    """
     credit = ctx.client(CreditClient)
-    people = population(ctx.seed, p.population_size)
-    selected = []
-    for app in people:
-        ctx.examples += 1
-        selected.append(int(credit.decide(app)["outcome"] != "declined"))
-    frame = pd.DataFrame([a["applicant"] for a in people]).assign(selected=selected)
-    worst: tuple[Decimal, str, dict[str, float]] | None = None
-    tables = {}
-    for attribute in p.attributes or ctx.profile.protected_attributes:
+    attributes = p.attributes or ctx.profile.protected_attributes
+    unknown = sorted(set(attributes) - set(PROTECTED_VALUES))
+    if unknown:
+        raise HarnessError(f"protected attributes {unknown} are not fields of the credit contract")
+    stages = [p.population_size] + ([p.max_population_size] if p.max_population_size > p.population_size else [])
+    people: list[dict[str, Any]] = []
+    selected: list[int] = []
+    for size in stages:
+        for app in population(ctx.seed, size, BALANCED)[len(people):]:
+            ctx.examples += 1
+            people.append(app)
+            selected.append(int(credit.decide(app)["outcome"] != "declined"))
+        frame = pd.DataFrame([a["applicant"] for a in people]).assign(selected=selected)
+        counts = {a: {str(g): (int(frame.loc[frame[a] == g, "selected"].sum()), int((frame[a] == g).sum()))
+                      for g in PROTECTED_VALUES[a]} for a in attributes}
+        by_attribute, outcome = fairness_stage(counts, p, len(stages))
+        if outcome != "continue":
+            break
+    bounds = list(chain.from_iterable(by_attribute.values()))
+    stage = stages.index(len(people)) + 1
+    tables: dict[str, Any] = {}
+    for attribute in attributes:
         mf = MetricFrame(metrics=selection_rate, y_true=frame["selected"], y_pred=frame["selected"],
                          sensitive_features=frame[attribute])
-        rates = {str(k): round(float(v), 4) for k, v in mf.by_group.items()}
-        tables[attribute] = {"selection_rate": rates, "count": frame[attribute].value_counts().to_dict()}
-        ratio = Decimal(str(round(float(mf.ratio(method="between_groups")), 4)))
-        tables[attribute]["ratio"] = str(ratio)
-        if worst is None or ratio < worst[0]:
-            worst = (ratio, attribute, rates)
+        tables[attribute] = {"selection_rate": {str(k): round(float(v), 4) for k, v in mf.by_group.items()},
+                             "count": frame[attribute].value_counts().to_dict(),
+                             "ratio": str(Decimal(str(round(float(mf.ratio(method="between_groups")), 4))))}
     ctx.attach("selection rates by group", tables)
-    if worst is not None and worst[0] < p.min_selection_rate_ratio:
-        ratio, attribute, rates = worst
-        ctx.fail(f"selection-rate ratio across {attribute} is {ratio} < {p.min_selection_rate_ratio} "
-                 f"(rates {rates}, population {p.population_size}, seed {ctx.seed})",
-                 counterexample={"attribute": attribute, "selection_rates": rates, "ratio": str(ratio),
-                                 "population_seed": ctx.seed, "population_size": p.population_size},
+    pairs = fairness_comparisons(attributes)
+    ctx.statistics = summary(bounds, p.false_failure_rate, comparisons=pairs * len(stages),
+                             family=f"{pairs} ordered group pairs × {len(stages)} stage(s)", stage=stage,
+                             population_size=len(people),
+                             worst_ratio_by_attribute={a: t["ratio"] for a, t in tables.items()})
+    violated = [b for b in bounds if b.violated]
+    if violated:
+        worst = decisive(violated)
+        attribute = next(a for a, found in by_attribute.items() if worst in found)
+        rates = tables[attribute]["selection_rate"]
+        ctx.fail(f"{worst.quantity} is {worst.describe()} (rates {rates}, population {len(people)}, "
+                 f"seed {ctx.seed})",
+                 counterexample={"attribute": attribute, "selection_rates": rates, "ratio": worst.estimate,
+                                 "interval": [worst.lower, worst.upper], "population_seed": ctx.seed,
+                                 "population_size": len(people)},
                  groups=tables)
 
 

@@ -8,25 +8,31 @@ import itertools
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from harness.checks import statistics
 from harness.checks.common import Dec, dec
 from harness.checks.context import CheckContext
+from harness.checks.cross_border_fx import Currency, last_day_not_before_first
 from harness.checks.registry import Params, check
+from harness.checks.statistics import ErrorRate
 from harness.contracts.cross_border import CrossBorderClient
 from harness.errors import CertificationFailure, HarnessError
 from harness.money import fmt
 from harness.strategies.cross_border import at, money, name_variants, non_list_names, transfers, unique_id
 
 _RUN = itertools.count(1)
+Threshold = Annotated[Dec, Field(gt=0, le=Decimal("1000000000"))]
+"""A threshold: a positive amount (0 or less would make every payment reportable)."""
 
 
 class QuotaParams(Params):
-    quota_usd: Dec = Field(description="Annual FX purchase quota per natural person, USD equivalent")
+    quota_usd: Dec = Field(gt=0, le=Decimal("1000000000"), decimal_places=2,
+                           description="Annual FX purchase quota per natural person, USD equivalent")
     first_day: date
     persons: int = Field(2, ge=1, le=5)
 
@@ -101,9 +107,16 @@ def annual_quota(ctx: CheckContext, p: QuotaParams) -> None:
 
 
 class ReportParams(Params):
-    thresholds: dict[str, Dec] = Field(description="Per person per day: CNY total, and USD-equivalent total")
+    thresholds: dict[str, Threshold] = Field(description="Per person per day: CNY total, and USD-equivalent total")
     first_day: date
     persons: int = Field(2, ge=1, le=5)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _cny_and_usd(cls, thresholds: dict[str, Decimal]) -> dict[str, Decimal]:
+        if set(thresholds) != {"CNY", "USD"}:
+            raise ValueError(f"give exactly CNY and USD (got {', '.join(sorted(thresholds)) or 'none'})")
+        return thresholds
 
 
 @check("cross_border.large_value_reports", params=ReportParams)
@@ -179,9 +192,12 @@ def large_value_reports(ctx: CheckContext, p: ReportParams) -> None:
 
 
 class TravelRuleParams(Params):
-    thresholds: dict[str, Dec] = Field(description="Currency → amount at or above which R.16 data is required")
+    thresholds: dict[Currency, Threshold] = Field(
+        min_length=1, description="Currency → amount at or above which R.16 data is required")
     first_day: date
     last_day: date
+
+    _days = field_validator("last_day")(last_day_not_before_first)
 
 
 MISSING = ("originator_identifiers", "originator.name", "originator.account", "beneficiary.name",
@@ -239,12 +255,12 @@ def travel_rule(ctx: CheckContext, p: TravelRuleParams) -> None:
 
 class ListEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    entry_id: str
-    name: str
+    entry_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
     scripts: dict[str, str] = Field(default_factory=dict, description="The same name in other scripts")
 
 
-class ScreeningParams(Params):
+class ScreeningParams(ErrorRate):
     test_list: list[ListEntry] = Field(min_length=2)
     variants_per_entry: int = Field(16, ge=1, le=200)
     non_list_names: int = Field(300, ge=10, le=5000)
@@ -255,7 +271,16 @@ class ScreeningParams(Params):
 @check("cross_border.sanctions_screening", params=ScreeningParams)
 def sanctions_screening(ctx: CheckContext, p: ScreeningParams) -> None:
     """Variants of listed names are flagged (against the right entry) with recall ≥ the minimum, names on no
-    list at most at the maximum false-positive rate; counts by variant kind are attached."""
+    list at most at the maximum false-positive rate; counts by variant kind are attached.
+
+    Rule (``harness.checks.statistics``, α / 2 for each figure): fail when the Clopper–Pearson upper bound
+    of the recall is below the minimum or the lower bound of the false-positive rate is above the maximum,
+    so a screener meeting both fails with probability ≤ α (1 %; variants are treated as independent trials).
+    Power with the Guangzhou sample (160 variants, 300 clean names; exact binomial): at a 0.95 minimum a
+    recall of 0.82 is failed with probability ≥ 99 % (0.85: 96 %), and at a 2 % maximum a false-positive
+    rate of 8 % (7 %: 96 %). The fixed-order defect misses every token-order variant (140/160 = 0.875,
+    upper bound 0.93) and fails at every seed: the misses are structural, not sampled.
+    """
     client = ctx.client(CrossBorderClient)
     entries = [e.model_dump() for e in p.test_list]
     client.load_list(f"sandbox-{ctx.profile.id}", [{"entry_id": e["entry_id"], "name": e["name"]} for e in entries])
@@ -286,11 +311,20 @@ def sanctions_screening(ctx: CheckContext, p: ScreeningParams) -> None:
     ctx.attach("screening counts", summary)
     ctx.attach("missed variants", missed)
     ctx.attach("false positives", flagged[:50])
-    if recall < p.min_recall:
+    alpha = statistics.per_comparison(p.false_failure_rate, 2)
+    recall_b = statistics.Bounds("screening recall", float(recall),
+                                 *statistics.proportion(sum(caught.values()), len(variants), alpha), p.min_recall,
+                                 "at_least", alpha, "Clopper–Pearson", {"variants": len(variants)})
+    fpr_b = statistics.Bounds("false-positive rate", float(fpr),
+                              *statistics.proportion(len(flagged), len(clean), alpha), p.max_false_positive_rate,
+                              "at_most", alpha, "Clopper–Pearson", {"non_list_names": len(clean)})
+    ctx.statistics = statistics.summary([recall_b, fpr_b], p.false_failure_rate, family="recall and false positives")
+    if recall_b.violated:
         raise CertificationFailure(
-            f"screening recall {recall:.4f} ({summary['caught']}/{len(variants)}) < minimum {p.min_recall}; "
-            f"by kind {summary['by_kind']}", counterexample=missed[:10], evidence={"counts": summary})
-    if fpr > p.max_false_positive_rate:
+            f"screening recall {recall:.4f} ({summary['caught']}/{len(variants)}; {recall_b.interval_text()}) < "
+            f"minimum {p.min_recall}; by kind {summary['by_kind']}", counterexample=missed[:10],
+            evidence={"counts": summary})
+    if fpr_b.violated:
         raise CertificationFailure(
-            f"false-positive rate {fpr:.4f} ({len(flagged)}/{len(clean)}) > maximum {p.max_false_positive_rate}",
-            counterexample=flagged[:10], evidence={"counts": summary})
+            f"false-positive rate {fpr:.4f} ({len(flagged)}/{len(clean)}; {fpr_b.interval_text()}) > maximum "
+            f"{p.max_false_positive_rate}", counterexample=flagged[:10], evidence={"counts": summary})

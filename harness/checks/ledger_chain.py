@@ -6,19 +6,20 @@ The harness recomputes every hash, link and Merkle proof itself (``harness.ledge
 
 from __future__ import annotations
 
-import statistics
+import statistics as statistics_
 import time
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 from pydantic import Field
 
 from harness import ledgerproof
+from harness.checks import statistics
 from harness.checks.common import Dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
+from harness.checks.statistics import ErrorRate
 from harness.contracts.ledger import LedgerClient
 from harness.errors import NotEvaluable
 from harness.strategies.ledger import Wallet, str_to_units, units_to_str
@@ -229,7 +230,7 @@ def finality_restart(ctx: CheckContext, p: Restart) -> None:
         ctx.fail(f"the sender's balance and nonce after the restart are {f.state()}")
 
 
-class Performance(Params):
+class Performance(ErrorRate):
     transfers: int = Field(200, ge=10, le=100_000)
     concurrency: int = Field(4, ge=1, le=256)
     min_tps: Dec
@@ -238,18 +239,43 @@ class Performance(Params):
 
 @check("ledger.performance", params=Performance)
 def performance(ctx: CheckContext, p: Performance) -> None:
-    """Throughput and latency of signed transfers, measured like Hyperledger Caliper (TPS, p50/p99)."""
-    figures = measure(ctx.client(LedgerClient), p.transfers, p.concurrency)
+    """Throughput and latency of signed transfers, measured like Hyperledger Caliper (TPS, p50/p99).
+
+    Rule (``harness.checks.statistics``, α / 2 for each of the two figures): fail when the upper bound of
+    the throughput (exact Poisson rate bound on the committed transfers over the elapsed time) is below
+    ``min_tps``, or the lower bound of the p99 latency (order-statistic bound) is above ``max_p99_ms``.
+    A product meeting both fails with probability ≤ α (1 %) from sampling noise (the Poisson model is
+    conservative for a steady stream; a machine slowed by other load is not sampling noise and is not
+    covered). Power: with 200 transfers the throughput bound lies about 20 % above the measured TPS
+    (400: 14 %; 40: 48 %), so a product at ≤ 41 TPS fails a 50 TPS minimum; the p99 bound is the 194th of
+    200 sorted latencies (390th of 400; 37th of 40), so a product whose 97th-percentile latency exceeds the
+    maximum fails. The slow-commit defect (≈ 16 TPS) fails at every seed. Any refused transfer fails outright.
+    """
+    figures, latencies = _measure(ctx.client(LedgerClient), p.transfers, p.concurrency)
     ctx.attach("performance", figures)
+    alpha = statistics.per_comparison(p.false_failure_rate, 2)
+    committed = figures["transfers"] - figures["failed"]
+    tps_lo, tps_hi = statistics.event_rate(committed, figures["seconds"], alpha)
+    p99_lo, p99_hi = statistics.quantile(latencies, 0.99, alpha)
+    sample = {"transfers": figures["transfers"], "committed": committed, "concurrency": p.concurrency}
+    bounds = [statistics.Bounds("TPS", figures["tps"], tps_lo, tps_hi, p.min_tps, "at_least", alpha,
+                                "exact Poisson (Garwood) rate bound", sample),
+              statistics.Bounds("p99 latency (ms)", figures["p99_ms"], p99_lo, p99_hi, p.max_p99_ms, "at_most", alpha,
+                                "order-statistic quantile bound", sample)]
+    ctx.statistics = statistics.summary(bounds, p.false_failure_rate, family="TPS and p99 latency")
     if figures["failed"]:
         ctx.fail(f"{figures['failed']} of {p.transfers} valid transfers were refused under load", **figures)
-    if Decimal(str(figures["tps"])) < p.min_tps or Decimal(str(figures["p99_ms"])) > p.max_p99_ms:
-        ctx.fail(f"{figures['tps']} TPS with p99 {figures['p99_ms']} ms (required ≥ {p.min_tps} TPS, "
-                 f"p99 ≤ {p.max_p99_ms} ms)", **figures)
+    if any(b.violated for b in bounds):
+        ctx.fail(f"{figures['tps']} TPS ({bounds[0].interval_text()}) with p99 {figures['p99_ms']} ms "
+                 f"({bounds[1].interval_text()}); required ≥ {p.min_tps} TPS, p99 ≤ {p.max_p99_ms} ms", **figures)
 
 
 def measure(client: LedgerClient, transfers: int, concurrency: int) -> dict[str, Any]:
     """Send ``transfers`` signed transfers from ``concurrency`` senders at once; TPS, p50, p99 (ms)."""
+    return _measure(client, transfers, concurrency)[0]
+
+
+def _measure(client: LedgerClient, transfers: int, concurrency: int) -> tuple[dict[str, Any], list[float]]:
     info = client.info()
     per = -(-transfers // concurrency)
     senders = [Funded(client, info, 10 * per) for _ in range(concurrency)]
@@ -270,7 +296,8 @@ def measure(client: LedgerClient, transfers: int, concurrency: int) -> dict[str,
     elapsed = time.perf_counter() - started
     latencies = sorted(s[0] * 1000 for s in samples)
     ok = sum(1 for s in samples if s[1] < 300)
-    q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
-    return {"transfers": len(samples), "failed": len(samples) - ok, "concurrency": concurrency,
-            "seconds": round(elapsed, 3), "tps": round(ok / elapsed, 1), "p50_ms": round(q[49], 2),
-            "p99_ms": round(q[98], 2)}
+    q = statistics_.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
+    figures = {"transfers": len(samples), "failed": len(samples) - ok, "concurrency": concurrency,
+               "seconds": round(elapsed, 3), "tps": round(ok / elapsed, 1),
+               "p50_ms": round(q[49], 2), "p99_ms": round(q[98], 2)}
+    return figures, latencies

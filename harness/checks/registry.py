@@ -112,7 +112,7 @@ def validate_profile(profile: Profile) -> dict[str, Params]:
 
 
 _LOADED: set[str] = set()
-_INFRASTRUCTURE = {"registry", "context", "common"}
+_INFRASTRUCTURE = {"registry", "context", "common", "statistics"}
 
 
 def _load_builtin_checks(capability: str | None = None) -> None:

@@ -127,13 +127,19 @@ def _make_creditworthy(a: dict[str, Any]) -> dict[str, Any]:
             "annual_incomes": [money_str(max(Decimal(x), Decimal("120000"))) for x in a["annual_incomes"]]}
 
 
-def population(seed: int, size: int) -> list[dict[str, Any]]:
+CHONGQING_ETHNICITY = (0.6, 0.2, 0.12, 0.08)  # han, tujia, miao, other minorities
+
+
+def population(seed: int, size: int, ethnicity_shares: tuple[float, ...] = CHONGQING_ETHNICITY) -> list[dict[str, Any]]:
     """A seeded synthetic applicant population in which minorities mostly live in autonomous counties
-    (as in Chongqing), while creditworthiness is independent of every protected attribute."""
+    (as in Chongqing), while creditworthiness is independent of every protected attribute. The first k
+    applicants of a population of size n are the population of size k. ``ethnicity_shares`` sets the mix
+    (equal shares make the smallest group as large as it can be: a fairness sample's design choice; each
+    group's own applicants are drawn the same way whatever the mix)."""
     rng = np.random.default_rng(seed)
     out = []
     for i in range(size):
-        ethnicity = str(rng.choice(PROTECTED_VALUES["ethnicity"], p=[0.6, 0.2, 0.12, 0.08]))
+        ethnicity = str(rng.choice(PROTECTED_VALUES["ethnicity"], p=list(ethnicity_shares)))
         counties = AUTONOMOUS_COUNTIES if (ethnicity != "han") == (rng.random() < 0.85) else OTHER_COUNTIES
         base = float(rng.lognormal(mean=11.0, sigma=0.6))  # ~60k CNY median; converted to Decimal below
         yearly = [Decimal(str(round(base * float(rng.uniform(0.85, 1.15)), 2))) for _ in range(3)]

@@ -1,5 +1,6 @@
 """A "look-alike" overlay blends in the outcome of the single nearest past applicant (1-nearest neighbour on
-the ratios): a 1 % change in an input picks another neighbour and flips the decision (breaks BJ-AI-005)."""
+two payment ratios): a 1 % change in an input picks another neighbour and flips the decision (about 12 % of
+the hold-out decisions; breaks BJ-AI-005)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from ai_credit_model.api import ModelApp
 from ai_credit_model.model import CreditModel
 from sklearn.neighbors import KNeighborsClassifier
 
-RATIOS = ["pirat", "hirat", "lvrat", "unemp"]
+RATIOS = ["pirat", "hirat"]  # look-alikes on two ratios: dense enough that a 1 % move picks another twin
 
 
 class LookalikeModel(CreditModel):

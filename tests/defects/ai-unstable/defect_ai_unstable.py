@@ -1,4 +1,4 @@
-"""A macro overlay multiplies the PD by exp(1.5 × industry unemployment), normalised to keep the average PD
+"""A macro overlay multiplies the PD by exp(2.5 × industry unemployment), normalised to keep the average PD
 of the training book: a half-point rise in unemployment moves the whole score distribution (breaks
 BJ-AI-011)."""
 
@@ -18,7 +18,7 @@ class MacroOverlayModel(CreditModel):
         self.norm = float(np.mean(self.pd(x)) / np.mean(super().pd(x)))
 
     def pd(self, x: pd.DataFrame) -> np.ndarray:
-        factor = np.exp(1.5 * (x["unemp"].to_numpy(dtype=float) - 3.2))
+        factor = np.exp(2.5 * (x["unemp"].to_numpy(dtype=float) - 3.2))
         return np.asarray(np.clip(super().pd(x) * factor / self.norm, 0, 1))
 
 
