@@ -8,6 +8,7 @@ attributes are inherited unless set. The digest is the SHA-256 of the resolved p
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import os
@@ -40,8 +41,15 @@ class Source(_Strict):
     status: Literal["confirmed", "draft"] = Field(
         description="'confirmed': figures from a rule in force; 'draft': from a draft or unverified"
     )
-    url: str | None = None
+    url: str | None = Field(
+        None, pattern=r"^https?://\S+$",
+        description="Stable public address of the text: the regulator's page or a standards catalogue entry")
+    retrieved: _dt.date | None = Field(None, description="When the text at `url` was last read to confirm this entry")
     note: str | None = None
+
+    def missing(self) -> list[str]:
+        """What a citation people can follow lacks: ``url``, ``retrieved`` (``status`` is always required)."""
+        return [name for name in ("url", "retrieved") if getattr(self, name) is None]
 
 
 class Budget(_Strict):

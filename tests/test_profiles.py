@@ -77,7 +77,7 @@ BAD = [
     ("unknown check", VALID_REQ.replace("credit.bullet_term", "credit.bulet_term"),
      "did you mean 'credit.bullet_term'"),
     ("unknown parameter", VALID_REQ.replace("max_term_months: 12", "max_term: 12"),
-     "parameters.max_term: unknown parameter for credit.bullet_term (valid: max_term_months)"),
+     "parameters.max_term: unknown parameter for credit.bullet_term (valid: max_term_months, channel, purpose)"),
     ("float money", VALID_REQ.replace("credit.bullet_term", "credit.human_review").replace(
         "max_term_months: 12", "amount_above: 100000.5"), "never as floats"),
     ("wrong capability", VALID_REQ.replace("capability: credit", "capability: ledger"),
@@ -117,3 +117,26 @@ def test_redefining_an_inherited_requirement_is_refused(tmp_path: Path) -> None:
 def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match=r"bad.yaml: line \d+ column \d+: not valid YAML"):
         load_profile(write(tmp_path, "bad", "id: [unclosed\n"))
+
+
+def test_check_sources_lists_requirements_whose_citation_cannot_be_followed(tmp_path: Path, capsys) -> None:
+    from harness.cli import main
+
+    followable = VALID_REQ.replace("status: confirmed}", "status: confirmed, url: 'https://example.org/r', "
+                                   "retrieved: 2026-12-01}")
+    assert main(["profiles", write(tmp_path, "ok", profile(followable)), "--check-sources"]) == 0
+    assert capsys.readouterr().out == ""
+    no_date = followable.replace(", retrieved: 2026-12-01", "")
+    assert main(["profiles", write(tmp_path, "gap", profile(no_date)), "--check-sources"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "TT-CREDIT-001.source: missing retrieved" in out[0] and "gap.yaml" in out[0]
+    bare = VALID_REQ  # neither url nor retrieved
+    assert main(["profiles", write(tmp_path, "bare", profile(bare)), "--check-sources"]) == 1
+    assert "missing url, retrieved" in capsys.readouterr().out
+
+
+def test_every_shipped_source_carries_a_retrieved_date_when_it_has_a_url() -> None:
+    for name in available_profiles():
+        for req in load_profile(name).requirements:
+            if req.source.url:
+                assert req.source.retrieved is not None, f"{name}: {req.id} has a url but no retrieved date"

@@ -97,21 +97,27 @@ def internet_credit_line(ctx: CheckContext, p: CreditLineCap) -> None:
 class BulletTerm(Params):
     max_term_months: int = Field(ge=1, le=59, description="Longest bullet term; below the contract's 60-month "
                                  "maximum, or no request could exceed it")
+    channel: Literal["internet", "branch"] = Field("internet", description="The channel the rule binds "
+                                                   "(CBIRC Order 2020 No. 9 Art. 20: internet loans)")
+    purpose: str = Field("consumption", min_length=1, description="The loan purpose the rule binds (Art. 20: "
+                         "personal consumer credit)")
 
 
 @check("credit.bullet_term", params=BulletTerm)
 def bullet_term(ctx: CheckContext, p: BulletTerm) -> None:
-    """A loan repaid in one bullet is never granted for longer than the maximum term."""
+    """A loan in the rule's scope (``channel``, ``purpose``) repaid in one bullet is never granted for longer
+    than the maximum term. Loans outside that scope are not tested: the rule does not bind them."""
     credit = ctx.client(CreditClient)
     terms = st.one_of(st.sampled_from([p.max_term_months, p.max_term_months + 1]), st.integers(1, 60))
 
     @ctx.given(applicant=good_applicant(), term=terms, amount=amounts("1000", "30000").map(money_str))
     def prop(applicant: dict[str, Any], term: int, amount: str) -> None:
-        app = _app(applicant, {"repayment_type": "bullet", "term_months": term, "amount": amount})
+        app = _app(applicant, {"repayment_type": "bullet", "term_months": term, "amount": amount,
+                               "channel": p.channel, "purpose": p.purpose})
         decision = credit.decide(app)
         if granted(decision) and decision["term_months"] > p.max_term_months:
-            ctx.fail(f"bullet loan granted for {decision['term_months']} months (max {p.max_term_months})",
-                     decision=decision)
+            ctx.fail(f"{p.channel} {p.purpose} bullet loan granted for {decision['term_months']} months "
+                     f"(max {p.max_term_months})", decision=decision)
 
     prop()
 

@@ -1,8 +1,9 @@
-"""sandbox profiles [NAME]: list profiles and their requirements."""
+"""sandbox profiles [NAME] [--check-sources]: list profiles and their requirements, or audit their citations."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -11,19 +12,54 @@ HELP = "list profiles and their requirements"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", nargs="?", help="show one profile")
+    parser.add_argument("name", nargs="?", help="show one profile (a name or a path)")
+    parser.add_argument("--check-sources", action="store_true",
+                        help="list requirements whose source lacks a URL, a retrieved date or a status; "
+                        "exit 1 if any, 0 otherwise")
+
+
+def missing_sources(names: list[str]) -> list[str]:
+    """One line per requirement (of the named profiles) whose source cannot be followed: no ``url``, no
+    ``retrieved`` date or no ``status``. Each requirement is reported once, under the file that defines it."""
+    from harness.profiles import load_profile
+
+    lines: dict[tuple[str, str], str] = {}
+    for name in names:
+        profile = load_profile(name)
+        for req in profile.requirements:
+            gaps = req.source.missing() + ([] if req.source.status else ["status"])
+            where = _relative(req.defined_in or profile.path)
+            key = (where, req.id)
+            if gaps and key not in lines:
+                lines[key] = f"{where}: {req.id}.source: missing {', '.join(gaps)}"
+    return sorted(lines.values())
+
+
+def _relative(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def run(args: argparse.Namespace) -> int:
     from harness.profiles import available_profiles, load_profile
 
+    names = [args.name] if args.name else available_profiles()
+    if args.check_sources:
+        lines = missing_sources(names)
+        for line in lines:
+            print(line)
+        return 1 if lines else 0
     console = Console(highlight=False)
-    for name in [args.name] if args.name else available_profiles():
+    for name in names:
         profile = load_profile(name)
         table = Table(title=f"{profile.id} {profile.version} — {profile.title} ({' → '.join(profile.lineage)})")
         for col in ("ID", "Level", "Check", "Title", "Source"):
             table.add_column(col, overflow="fold")
         for r in profile.requirements:
-            table.add_row(r.id, r.level, r.check, r.title, f"{r.source.number} {r.source.article} ({r.source.status})")
+            src = r.source
+            cited = f"{src.regulation}, {src.number} {src.article} ({src.date}, {src.status})"
+            table.add_row(r.id, r.level, r.check, r.title, cited + (f"\n{src.url}" if src.url else ""))
         console.print(table)
     return 0

@@ -18,8 +18,11 @@ LPR_1Y: tuple[tuple[date, Decimal], ...] = (
     (date(2025, 5, 20), D("0.0300")),
 )
 
+# CBIRC Order 2020 No. 9: no home purchase or mortgage repayment; no stocks, bonds, futures, derivatives or
+# asset-management products; no fixed-asset or equity investment.
 PROHIBITED_PURPOSES = frozenset(
-    {"home_purchase", "securities", "futures", "derivatives", "asset_management", "equity_investment"}
+    {"home_purchase", "mortgage_repayment", "securities", "bonds", "futures", "derivatives", "asset_management",
+     "fixed_asset_investment", "equity_investment"}
 )
 
 
@@ -35,7 +38,7 @@ def rate_on(table: tuple[tuple[date, Decimal], ...], day: date) -> Decimal:
 @dataclass(frozen=True)
 class Policy:
     lpr_table: tuple[tuple[date, Decimal], ...] = LPR_1Y
-    apr_cap_multiple: Decimal = D(4)  # Fa Shi [2020] No. 6, Art. 26
+    apr_cap_multiple: Decimal = D(4)  # Fa Shi [2020] No. 17, Art. 25 (in force since 2021-01-01)
     internet_credit_cap: Decimal = D("200000.00")  # CBIRC Order 2020 No. 9
     bullet_max_term_months: int = 12  # CBIRC Order 2020 No. 9
     microloan_balance_cap: Decimal = D("300000.00")  # draft of 2020-11-02

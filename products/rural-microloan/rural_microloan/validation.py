@@ -10,7 +10,8 @@ from typing import Any
 MONEY = re.compile(r"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$")
 RATE = re.compile(r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$")
 PURPOSES = {"consumption", "agriculture", "business_operation", "education", "medical", "home_purchase",
-            "securities", "futures", "derivatives", "asset_management", "equity_investment"}
+            "mortgage_repayment", "securities", "bonds", "futures", "derivatives", "asset_management",
+            "fixed_asset_investment", "equity_investment"}
 
 
 class Invalid(ValueError):
