@@ -113,6 +113,7 @@ def validate_profile(profile: Profile) -> dict[str, Params]:
 
 _LOADED: set[str] = set()
 _INFRASTRUCTURE = {"registry", "context", "common", "statistics"}
+_EVERY_CAPABILITY = {"conformance"}  # modules registering a check for each capability (<capability>.conformance)
 
 
 def _load_builtin_checks(capability: str | None = None) -> None:
@@ -125,6 +126,7 @@ def _load_builtin_checks(capability: str | None = None) -> None:
         name = info.name
         if name in _INFRASTRUCTURE or name.startswith("_") or name in _LOADED:
             continue
-        if capability is None or name == capability or name.startswith(capability + "_"):
+        if (capability is None or name == capability or name.startswith(capability + "_")
+                or name in _EVERY_CAPABILITY):
             importlib.import_module(f"harness.checks.{name}")
             _LOADED.add(name)
