@@ -30,7 +30,8 @@ def test_reference_product_is_certified_under_chongqing(reference_verdict: dict[
 def test_every_credit_check_has_a_seeded_defect() -> None:
     checks = {r.check for r in load_profile("chongqing").requirements if r.capability == "credit"}
     profile = load_profile("chongqing")
-    targeted = {profile.requirement(req).check for p in defect_products("credit-") for req in p.values[1]}
+    defects = defect_products("credit-") + defect_products("iface-credit")
+    targeted = {profile.requirement(req).check for p in defects for req in p.values[1]}
     assert checks <= targeted
 
 

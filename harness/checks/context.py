@@ -7,7 +7,7 @@ A check never learns how the product runs; optional abilities (restart, logs) go
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -91,10 +91,12 @@ class CheckContext:
             overrides.setdefault("max_examples", self.requirement.max_examples)
         return settings(parent, **overrides)
 
-    def given(self, **strategies: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
+    def given(self, *, explicit: Sequence[dict[str, Any]] = (), **strategies: Any
+              ) -> Callable[[Callable[..., None]], Callable[[], None]]:
         """Like ``@hypothesis.given`` with keyword strategies, run under the profile's budget and the run
         seed; a failure carries the shrunk example as its counterexample (so draw everything up front:
-        ``st.data()`` draws would not be recorded)."""
+        ``st.data()`` draws would not be recorded). ``explicit`` examples (keyword dicts, e.g. one per
+        enumerated value of a regulatory dimension, built with :func:`minimal`) run first, every time."""
 
         def decorate(prop: Callable[..., None]) -> Callable[[], None]:
             @functools.wraps(prop)
@@ -111,10 +113,14 @@ class CheckContext:
                     self._failed()
                     raise
 
+            from hypothesis import example as explicit_example
             from hypothesis import given
 
             chosen = self.settings()
-            test = hypothesis_seed(self.seed)(chosen(given(**strategies)(example)))
+            test = given(**strategies)(example)
+            for case in reversed(list(explicit)):
+                test = explicit_example(**case)(test)
+            test = hypothesis_seed(self.seed)(chosen(test))
 
             def run() -> None:
                 self._start_budget(chosen)
@@ -179,6 +185,14 @@ class CheckContext:
     def attach(self, name: str, data: Any) -> None:
         """Keep a named piece of evidence (JSON data, text, or PNG bytes) for the report."""
         self.evidence[name] = data
+
+
+def minimal(strategy: Any) -> Any:
+    """The simplest value a strategy draws (deterministic: no seed, no database), for explicit examples."""
+    from hypothesis import find
+
+    return find(strategy, lambda _: True, settings=Settings(database=None, derandomize=True, max_examples=10,
+                                                            suppress_health_check=list(HealthCheck)))
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.checks import statistics
 from harness.checks.common import Dec, dec
-from harness.checks.context import CheckContext
+from harness.checks.context import CheckContext, minimal
 from harness.checks.cross_border_fx import Currency, last_day_not_before_first
 from harness.checks.registry import Params, check
 from harness.checks.statistics import ErrorRate
@@ -233,7 +233,11 @@ def travel_rule(ctx: CheckContext, p: TravelRuleParams) -> None:
         day = draw(st.dates(p.first_day, p.last_day))
         return draw(transfers(currency, amount, day)), draw(st.one_of(st.none(), st.sampled_from(MISSING)))
 
-    @ctx.given(case=cases())
+    # Every currency × every kind of missing data at its threshold, first and every time (then generated).
+    explicit = [{"case": (minimal(transfers(currency, money(currency, limit, limit), p.first_day)), missing)}
+                for currency, limit in sorted(p.thresholds.items()) for missing in (None, *MISSING)]
+
+    @ctx.given(case=cases(), explicit=explicit)
     def prop(case: tuple[dict[str, Any], str | None]) -> None:
         request, missing = case
         request = unique_id(request, "TR")
