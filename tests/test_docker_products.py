@@ -23,8 +23,8 @@ DEFECTS = ROOT / "tests" / "defects"
 LEDGER_FAST = str(ROOT / "tests" / "profiles" / "ledger-fast.yaml")
 GUANGZHOU_QUICK = str(ROOT / "tests" / "profiles" / "guangzhou-quick.yaml")
 LEDGER = [f"BC-LEDGER-00{n}" for n in range(1, 9)]
-XB = [f"GZ-XB-{n:03d}" for n in range(1, 12)]
-AI = [f"BJ-AI-{n:03d}" for n in range(1, 12)]
+XB = [*(f"GZ-XB-{n:03d}" for n in range(1, 12)), "GZ-IFACE-001"]
+AI = [*(f"BJ-AI-{n:03d}" for n in range(1, 12)), "BJ-IFACE-001"]
 # Only a runner that can restart the product or reach its data volume evaluates these.
 CONTAINER_ONLY = {"BC-LEDGER-005"}
 
