@@ -125,7 +125,9 @@ class CreditEngine:
             if req["repayment_type"] == "bullet":
                 part = principal if k == n else D(0)
             else:
-                part = balance if k == n else payment - interest
+                # never repay more than is owed: a level payment rounded up to the fen would otherwise drive a
+                # tiny balance below zero before the last instalment
+                part = balance if k == n else min(payment - interest, balance)
             balance -= part
             rows.append({"number": k, "due_date": add_months(start, k).isoformat(), "payment": money(part + interest),
                          "principal": money(part), "interest": money(interest), "balance": money(balance)})
