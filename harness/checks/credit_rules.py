@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import Field, ValidationInfo, field_validator
 
 from harness.checks.common import DatedRate, Dec, dec, granted, rate_on
-from harness.checks.context import CheckContext
+from harness.checks.context import CheckContext, minimal
 from harness.checks.registry import Params, check
 from harness.contracts.credit import CreditClient
 from harness.strategies.credit import applications, contract_dates, good_applicant, mixed_applications, money_str
@@ -164,8 +164,14 @@ def co_lending_share(ctx: CheckContext, p: CoLending) -> None:
     """In every co-lent loan the lender's own funding share is at least the minimum."""
     credit = ctx.client(CreditClient)
 
+    # The whole amount range, deterministically first: a share rule that changes with the amount is exercised
+    # at small, middle and large loans every run (then generated).
+    base = minimal(good_applicant())
+    explicit = [{"applicant": base, "amount": amount, "level": "1500000.00"}
+                for amount in ("1000.00", "50000.00", "100000.00", "100000.01", "200000.00", "300000.00")]
+
     @ctx.given(applicant=good_applicant(), amount=amounts("1000", "300000").map(money_str),
-               level=amounts("120000", "1500000").map(money_str))
+               level=amounts("120000", "1500000").map(money_str), explicit=explicit)
     def prop(applicant: dict[str, Any], amount: str, level: str) -> None:
         applicant = {**applicant, "annual_incomes": [level] * 3}
         decision = credit.decide(_app(applicant, {"co_lending": True, "amount": amount}))
