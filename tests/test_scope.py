@@ -66,8 +66,7 @@ def test_an_exempt_lender_type_makes_the_apr_cap_not_applicable_by_the_profile_r
     assert statuses(doc)["NAT-CREDIT-003"] == "passed"
 
 
-def test_the_default_in_process_run_is_incomplete_and_says_how_to_complete_it(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_the_default_in_process_run_is_incomplete_and_says_how_to_complete_it() -> None:
     doc = certify(REFERENCE_CREDIT, QUICK, only=["NAT-CREDIT-003", "NAT-RES-001", "NAT-RES-002", "NAT-RES-003",
                                                  "NAT-RES-004"])
     assert doc["verdict"] == "INCOMPLETE"
