@@ -140,3 +140,27 @@ def test_every_shipped_source_carries_a_retrieved_date_when_it_has_a_url() -> No
         for req in load_profile(name).requirements:
             if req.source.url:
                 assert req.source.retrieved is not None, f"{name}: {req.id} has a url but no retrieved date"
+
+
+def test_shipped_profiles_check_sources_prints_nothing(capsys) -> None:
+    """Every shipped requirement's citation can be followed (url, retrieved date, status) and every shipped
+    profile file's version has its CHANGELOG.md entry."""
+    from harness.cli import main
+
+    assert main(["profiles", "--check-sources"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_a_version_without_a_changelog_entry_is_listed(tmp_path: Path, monkeypatch, capsys) -> None:
+    from harness.cli import main
+
+    followable = VALID_REQ.replace("status: confirmed}", "status: confirmed, url: 'https://example.org/r', "
+                                   "retrieved: 2026-12-01}")
+    write(tmp_path, "tt", profile(followable))
+    monkeypatch.setenv("SANDBOX_PROFILES_DIR", str(tmp_path))
+    (tmp_path / "CHANGELOG.md").write_text("# log\n\n## tt\n\n### 0\n- older\n", encoding="utf-8")
+    assert main(["profiles", "tt", "--check-sources"]) == 1
+    assert "version 1 of tt has no entry" in capsys.readouterr().out
+    (tmp_path / "CHANGELOG.md").write_text("# log\n\n## tt\n\n### 1\n- what, why, source\n", encoding="utf-8")
+    assert main(["profiles", "tt", "--check-sources"]) == 0
+    assert capsys.readouterr().out == ""
