@@ -85,6 +85,14 @@ class ContainerLimits(_Strict):
     memory_mb: int = Field(512, ge=32)
     cpus: float = Field(1.0, gt=0)
     pids: int = Field(128, ge=8)
+    data_mb: int = Field(64, ge=1, le=16_384, description="Size of the product's /data (a tmpfs): writing more "
+                         "fails inside the product (ENOSPC), never fills the host")
+    log_tail_kb: int = Field(256, ge=4, le=65_536, description="The product's log is kept as its last this many "
+                             "KiB (the engine rotates the rest away): evidence, never the harness's memory")
+    max_response_kb: int = Field(4096, ge=1, le=1_048_576, description="Largest response body the harness reads; "
+                                 "a longer one is cut there and fails the requirement")
+    requirement_wall_s: float = Field(1200, gt=0, le=86_400, description="Wall time of one requirement; once "
+                                      "spent, the product's next request fails the requirement")
 
 
 class NotApplicableRule(_Strict):

@@ -94,6 +94,7 @@ class CertificationRun:
 
     def context(self, req: Requirement) -> CheckContext:
         http = self.ensure_started()
+        self.runner.begin_requirement(req.id)
         self._exchanges.clear()
         self._ctx = CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
                                  http=http, control=self.runner, as_of=self.as_of, interrupt=self.interrupt)

@@ -21,7 +21,7 @@ from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.checks.statistics import ErrorRate
 from harness.contracts.ledger import LedgerClient
-from harness.errors import NotEvaluable
+from harness.errors import NotEvaluable, ProductError
 from harness.strategies.ledger import Wallet, str_to_units, units_to_str
 
 CANONICAL_HASH = "sha256-canonical-json"
@@ -170,34 +170,38 @@ def tamper_evident(ctx: CheckContext, p: Tamper) -> None:
     marker = f.amount(p.marker_units)
     receipt = client.require_committed(f.sender.transfer(f.recipients[0].account, marker, 0))
     height = client.seal()["height"]
-    data = ctx.control.data_dir()
     before = client.audit()
     if not before["ok"]:
         ctx.fail("the audit reports problems before anything was altered", audit=before)
-    altered = _alter_marker(data, marker, f.amount(p.marker_units + 1))
+    altered = _alter_marker(ctx.control, marker, f.amount(p.marker_units + 1))
     if altered is None:
         raise NotEvaluable(f"no file under the product's data folder holds the committed amount {marker}; the "
                             "product keeps no readable copy of its blocks there")
-    ctx.attach("altered file", {"path": str(altered), "from": marker, "to": f.amount(p.marker_units + 1),
+    ctx.attach("altered file", {"path": altered, "from": marker, "to": f.amount(p.marker_units + 1),
                                 "tx_id": receipt["tx_id"], "head": height})
     audit = client.audit()
     if not audit["ok"] and audit["problems"]:
         return
     if info["block_hash_format"] == CANONICAL_HASH and ledgerproof.verify_chain(client.blocks()):
         return
-    ctx.fail(f"a block stored in {altered.name} was altered (amount {marker} → {f.amount(p.marker_units + 1)}) and "
+    ctx.fail(f"a block stored in {altered.rsplit('/', 1)[-1]} was altered (amount {marker} → "
+             f"{f.amount(p.marker_units + 1)}) and "
              "neither the product's audit nor its exported chain shows it", audit=audit)
 
 
-def _alter_marker(root: Any, marker: str, replacement: str) -> Any:
+def _alter_marker(control: Any, marker: str, replacement: str) -> str | None:
+    """Alter the first data file holding ``marker``, through the runner: it follows no link the product planted."""
     needle, new = marker.encode(), replacement.encode()
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.stat().st_size > 50_000_000:
+    for name in control.data_files():
+        if "pending" in name:
             continue
-        content = path.read_bytes()
-        if needle in content and "pending" not in path.name:
-            path.write_bytes(content.replace(needle, new))
-            return path
+        try:
+            content = control.read_data(name)
+        except ProductError:  # too large, or replaced by a link meanwhile
+            continue
+        if needle in content:
+            control.write_data(name, content.replace(needle, new))
+            return str(name)
     return None
 
 

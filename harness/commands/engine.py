@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -63,6 +62,7 @@ def cleanup(*, everything: bool = False) -> list[str]:
     """Remove harness containers whose owner process is gone (all of them with ``everything``), their
     run folders, and orphan run folders under /tmp; return what was removed."""
     from harness.runners.docker import LABEL_DIR, LABEL_OWNER, LABEL_RUN, connect
+    from harness.runners.productfs import release_folder
 
     client = connect()
     removed: list[str] = []
@@ -73,11 +73,11 @@ def cleanup(*, everything: bool = False) -> list[str]:
         removed.append(container.name)
         folder = container.labels.get(LABEL_DIR, "")
         if folder.startswith("/tmp/sbx-"):
-            shutil.rmtree(folder, ignore_errors=True)
+            release_folder(Path(folder))  # unmounts its tmpfs folders first
     for folder in Path("/tmp").glob("sbx-*"):
         owner_file = folder / "owner"
         owner = owner_file.read_text().strip() if owner_file.is_file() else ""
         if owner and (everything or not _alive(owner)):
-            shutil.rmtree(folder, ignore_errors=True)
+            release_folder(folder)
             removed.append(str(folder))
     return removed

@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from harness.errors import CertificationFailure, ContractError, ProductError
+from harness.runners.guard import truncated
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -181,12 +182,13 @@ class ContractClient:
         except httpx.TimeoutException as exc:
             raise ProductError(f"{method} {path}: the product did not answer ({exc})",
                                evidence={"exchange": exchange.as_dict()}) from None
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # dead connection, invalid HTTP, a body that does not decode
             raise ProductError(f"{method} {path}: connection to the product failed ({type(exc).__name__}: {exc})",
                                evidence={"exchange": exchange.as_dict()}) from None
         exchange.status = response.status_code
         exchange.response = response.text[:4000]
         self.last = exchange
+        check_size(response, f"{method} {path}", {"exchange": exchange.as_dict()})
         if response.status_code >= 500:
             raise ProductError(f"{method} {path} answered {response.status_code}: {_short(response.text)}",
                                evidence={"exchange": exchange.as_dict()})
@@ -196,6 +198,14 @@ class ContractClient:
             raise ProductError(f"{method} {path} answered {response.status_code} with a body that is not JSON: "
                                f"{_short(response.text)}", evidence={"exchange": exchange.as_dict()}) from None
         return response, exchange
+
+
+def check_size(response: httpx.Response, what: str, evidence: dict[str, Any]) -> None:
+    """A body the runner cut at the profile's limit (container_limits.max_response_kb) fails the requirement."""
+    limit = truncated(response)
+    if limit is not None:
+        raise ProductError(f"{what} answered a body longer than {limit // 1024} KiB (container_limits."
+                           f"max_response_kb); the harness read no further", evidence=evidence)
 
 
 def _short(value: Any, limit: int = 200) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 
-from harness.contracts.base import PROBLEM_JSON, ContractClient, to_json
+from harness.contracts.base import PROBLEM_JSON, ContractClient, check_size, to_json
 from harness.errors import CertificationFailure, ProductError
 
 
@@ -39,18 +40,22 @@ class ResilienceClient(ContractClient):
             raise ProductError(f"POST {op.path}: connection to the product failed under pressure "
                                f"({type(exc).__name__}: {exc})") from None
         status = response.status_code
-        if status == 201:
-            body = response.json()
-            errors = self.contract.schema_errors("#/components/schemas/Booking", body)
-            if errors:
-                raise CertificationFailure(f"POST {op.path} acknowledged a booking that breaks the contract: "
-                                           f"{'; '.join(errors)}", evidence={"response": body})
-            return status, body
+        check_size(response, f"POST {op.path}", {"response": response.text[:2000]})
         clean = (400 <= status < 500 or status == 503) and response.headers.get("content-type", "").startswith(
             PROBLEM_JSON)
-        if not clean:
+        if status != 201 and not clean:
             raise CertificationFailure(
                 f"POST {op.path} under pressure answered {status} ({response.headers.get('content-type')}), "
                 "expected 201 or a clean 4xx/503 problem+json refusal",
                 evidence={"response": response.text[:2000]})
-        return status, response.json()
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ProductError(f"POST {op.path} under pressure answered {status} with a body that is not JSON: "
+                               f"{response.text[:200]!r}", evidence={"response": response.text[:2000]}) from None
+        if status == 201:
+            errors = self.contract.schema_errors("#/components/schemas/Booking", body)
+            if errors:
+                raise CertificationFailure(f"POST {op.path} acknowledged a booking that breaks the contract: "
+                                           f"{'; '.join(errors)}", evidence={"response": body})
+        return status, body

@@ -6,6 +6,10 @@ Three abstract methods (``start``, ``transport``, ``stop``); the optional ones h
 
 from __future__ import annotations
 
+import atexit
+import os
+import signal
+import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +55,28 @@ class Runner(ABC):
         """Host path of the product's data folder (``SANDBOX_DATA_DIR`` inside the product)."""
         raise RunnerLimitation(f"the {self.name} runner exposes no product data folder")
 
+    def data_files(self) -> list[str]:
+        """Relative paths of the regular files in the data folder (links the product planted are skipped)."""
+        from harness.runners.productfs import ProductFolder
+
+        return ProductFolder(self.data_dir()).files()
+
+    def read_data(self, relative: str) -> bytes:
+        """One data file's content, read without following any link (ProductError when one is in the way)."""
+        from harness.runners.productfs import ProductFolder
+
+        return ProductFolder(self.data_dir()).read(relative)
+
+    def write_data(self, relative: str, content: bytes) -> None:
+        """Replace an existing data file's content (a tamper test), without following any link."""
+        from harness.runners.productfs import ProductFolder
+
+        ProductFolder(self.data_dir()).write(relative, content)
+
+    def begin_requirement(self, requirement: str) -> None:
+        """A requirement starts: its wall time (``container_limits.requirement_wall_s``) runs from here."""
+        return None
+
     def logs(self) -> str:
         """The product's log output so far."""
         return ""
@@ -67,3 +93,44 @@ class Runner(ABC):
     def product_digest(self, manifest: Manifest) -> str:
         """The digest of exactly what was tested (source tree in-process, image in a container)."""
         return manifest.source_digest()
+
+
+# -- every live run is stopped on every way out (SIGKILL leaves leftovers for `sandbox engine cleanup`) ---
+_LIVE: set[Runner] = set()
+_LOCK = threading.Lock()
+_previous: dict[int, Any] = {}
+
+
+def register(runner: Runner) -> None:
+    with _LOCK:
+        first = not _LIVE
+        _LIVE.add(runner)
+    if first and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if sig not in _previous:
+                _previous[sig] = signal.signal(sig, _on_signal)
+
+
+def unregister(runner: Runner) -> None:
+    with _LOCK:
+        _LIVE.discard(runner)
+
+
+def stop_all() -> None:
+    with _LOCK:
+        live = list(_LIVE)
+    for runner in live:
+        runner.stop()
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    stop_all()
+    previous = _previous.get(signum)
+    if callable(previous):
+        previous(signum, frame)
+    else:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
+atexit.register(stop_all)

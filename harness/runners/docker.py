@@ -1,23 +1,25 @@
 """Docker runner: the submitted artifact, built hermetically and run isolated (cf. testcontainers).
 
 The product serves its contracts over HTTP on a Unix socket in a short host folder mounted at
-``/run/sandbox``; its data lives in a host folder mounted at ``/data``. The container runs with no
-network, a read-only root, a tmpfs ``/tmp``, every capability dropped, no-new-privileges, a non-root
-user and the profile's memory/CPU/PID limits. Everything a run makes carries the label
-``org.sandbox.run`` and is removed on success, failure, exception, Ctrl-C and SIGTERM; ``sandbox engine
-cleanup`` removes what a killed harness (SIGKILL) left behind.
+``/run/sandbox``; its data lives at ``/data``. When the harness is root both are size-limited tmpfs mounts
+(``container_limits.data_mb``), so a product cannot fill the host. The container runs with no network, a
+read-only root, a tmpfs ``/tmp``, every capability dropped, no-new-privileges, a non-root user and the
+profile's memory/CPU/PID limits; its log is rotated by the engine and read back as a bounded tail.
+
+Everything the product can write is hostile input: the harness connects only to a socket it checked
+(``productfs.open_socket``: a socket, not a link, owned by the container's user, reached through its
+descriptor), reads and alters data files without following links and with the container user's identity
+(``productfs.ProductFolder``), and receives egress records on a socket of its own (``egress.EgressChannel``).
+Everything a run makes carries the label ``org.sandbox.run`` and is removed on success, failure, exception,
+Ctrl-C and SIGTERM; ``sandbox engine cleanup`` removes what a killed harness (SIGKILL) left behind.
 """
 
 from __future__ import annotations
 
-import atexit
-import json
 import os
 import shutil
-import signal
 import socket
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -25,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from harness.errors import ProductStartError, RunnerError
-from harness.runners import images
-from harness.runners.base import Runner
+from harness.errors import ProductError, ProductStartError, RunnerError
+from harness.runners import images, productfs
+from harness.runners.base import Runner, register, unregister
+from harness.runners.egress import EgressChannel
+from harness.runners.guard import Guard, GuardedTransport
 
 if TYPE_CHECKING:
     from harness.manifests import Manifest
@@ -37,9 +41,8 @@ LABEL_RUN = "org.sandbox.run"
 LABEL_OWNER = "org.sandbox.owner"  # host:pid of the harness process, so cleanup spares live runs
 LABEL_DIR = "org.sandbox.dir"
 SOCKET = "product.sock"
+SOCKET_MB = 1  # the socket folder holds one socket
 READY_TIMEOUT_S = float(os.environ.get("SANDBOX_READY_TIMEOUT_S", "30"))
-_LIVE: set[DockerRunner] = set()
-_LOCK = threading.Lock()
 
 
 def connect() -> Any:
@@ -60,15 +63,24 @@ def owner() -> str:
 
 
 class _ContainerTransport(httpx.BaseTransport):
-    """HTTP over the container's Unix socket; a dead connection is explained by the container's state."""
+    """HTTP over the socket the runner checked; a dead connection is explained by the container's state."""
 
     def __init__(self, runner: DockerRunner) -> None:
         self._runner = runner
-        self._inner = httpx.HTTPTransport(uds=str(runner.socket_path))
+        self._path = ""
+        self._inner: httpx.HTTPTransport | None = None
+
+    def _current(self) -> httpx.HTTPTransport:
+        path = self._runner.checked_socket()
+        if self._inner is None or path != self._path:
+            if self._inner is not None:
+                self._inner.close()
+            self._path, self._inner = path, httpx.HTTPTransport(uds=path)
+        return self._inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
-            return self._inner.handle_request(request)
+            return self._current().handle_request(request)
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             state = self._runner.exit_reason()
             for _ in range(20):  # a killed process drops its connections before the engine records the exit
@@ -81,7 +93,8 @@ class _ContainerTransport(httpx.BaseTransport):
             raise
 
     def close(self) -> None:
-        self._inner.close()
+        if self._inner is not None:
+            self._inner.close()
 
 
 class DockerRunner(Runner):
@@ -97,6 +110,13 @@ class DockerRunner(Runner):
         self._folder: Path | None = None
         self._options: dict[str, Any] = {}
         self._engine = ""
+        self._uid = self._gid = 0
+        self._socket_fd: int | None = None
+        self._socket_generation = 0
+        self._egress: EgressChannel | None = None
+        self._guard = Guard()
+        self._log_tail = 256 * 1024
+        self._tmpfs: list[str] = []
 
     # -- paths ---------------------------------------------------------------------------------------
     @property
@@ -105,14 +125,56 @@ class DockerRunner(Runner):
         return self._folder / "s" / SOCKET
 
     def data_dir(self) -> Path:
+        """The host path of /data. Read it only through data_files/read_data/write_data: the product may
+        have planted links there."""
         assert self._folder is not None, "start() first"
         return self._folder / "d"
+
+    def _data(self) -> productfs.ProductFolder:
+        return productfs.ProductFolder(self.data_dir(), self._uid, self._gid)
+
+    def data_files(self) -> list[str]:
+        return self._data().files()
+
+    def read_data(self, relative: str) -> bytes:
+        return self._data().read(relative)
+
+    def write_data(self, relative: str, content: bytes) -> None:
+        self._data().write(relative, content)
+
+    def checked_socket(self) -> str:
+        """``/proc/self/fd/N`` of the product socket the harness checked after the product became ready."""
+        if self._socket_fd is None:
+            raise httpx.ConnectError("the product socket has not been checked (the product is not ready)")
+        return f"/proc/self/fd/{self._socket_fd}"
+
+    def _check_socket(self) -> str | None:
+        """Open and check the product's socket; None while it does not exist yet."""
+        try:
+            fd = productfs.open_socket(self._folder / "s" if self._folder else Path("/nonexistent"), SOCKET,
+                                       self._uid)
+        except FileNotFoundError:
+            return None
+        except ProductError as exc:
+            raise ProductStartError(exc.message, evidence={"container log": self.logs()}) from None
+        self._close_socket()
+        self._socket_fd = fd
+        self._socket_generation += 1
+        return f"/proc/self/fd/{fd}"
+
+    def _close_socket(self) -> None:
+        fd, self._socket_fd = self._socket_fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def begin_requirement(self, requirement: str) -> None:
+        self._guard.begin(requirement)
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def start(self, manifest: Manifest, profile: Profile) -> None:
         self._client = connect()
         self._engine = str(self._client.version().get("Version", ""))
-        _register(self)
+        register(self)
         self._folder = Path(tempfile.mkdtemp(prefix="sbx-", dir="/tmp"))  # short: socket paths < 108 bytes
         (self._folder / "owner").write_text(owner() + "\n")
         context = self._folder / "context"
@@ -133,58 +195,75 @@ class DockerRunner(Runner):
 
     def _create(self, manifest: Manifest, profile: Profile) -> None:
         assert self._folder is not None
-        for sub in ("s", "d", "p"):
-            (self._folder / sub).mkdir(mode=0o777)
-            os.chmod(self._folder / sub, 0o777)  # the container user differs from the host user
-        shutil.copyfile(Path(images.__file__).with_name("egress_probe.py"), self._folder / "p" / "sitecustomize.py")
+        import docker.types
+
         limits = profile.container_limits
+        self._guard = Guard.from_limits(limits)
+        self._log_tail = limits.log_tail_kb * 1024
+        root = os.geteuid() == 0
+        self._uid, self._gid = (65534, 65534) if root else (os.getuid(), os.getgid())
+        for sub, size_mb in (("s", SOCKET_MB), ("d", limits.data_mb), ("p", 0), ("e", 0)):
+            folder = self._folder / sub
+            folder.mkdir(mode=0o755)
+            if size_mb and productfs.mount_tmpfs(folder, size_mb, self._uid, self._gid):
+                self._tmpfs.append(f"{sub}={size_mb}m")
+            elif size_mb and root:
+                os.chown(folder, self._uid, self._gid)  # a host folder only the container's user writes
+        shutil.copyfile(Path(images.__file__).with_name("egress_probe.py"), self._folder / "p" / "sitecustomize.py")
+        self._egress = EgressChannel(self._folder / "e")
         image_env = dict(e.split("=", 1) for e in self._image.attrs["Config"].get("Env") or [] if "=" in e)
         env = {"SANDBOX_SOCKET": f"/run/sandbox/{SOCKET}", "SANDBOX_DATA_DIR": "/data",
-               "SANDBOX_EGRESS_LOG": "/run/sandbox/egress.jsonl",
+               "SANDBOX_EGRESS_SOCKET": f"/run/sandbox-egress/{self._egress.path.name}",
                "PYTHONPATH": ":".join(p for p in ("/sandbox-probe", image_env.get("PYTHONPATH", "")) if p)}
         if manifest.inprocess is not None:
             env["SANDBOX_APP"] = manifest.inprocess.app
-        user = "65534:65534" if os.getuid() == 0 else f"{os.getuid()}:{os.getgid()}"
         self._options = {
             "network_mode": "none", "read_only": True, "tmpfs": {"/tmp": "rw,size=64m,mode=1777"},
-            "cap_drop": ["ALL"], "security_opt": ["no-new-privileges"], "user": user,
+            "cap_drop": ["ALL"], "security_opt": ["no-new-privileges"], "user": f"{self._uid}:{self._gid}",
             "mem_limit": f"{limits.memory_mb}m", "memswap_limit": f"{limits.memory_mb}m",
             "nano_cpus": int(limits.cpus * 1e9), "pids_limit": limits.pids,
         }
+        log_config = docker.types.LogConfig(type="json-file", config={  # the engine keeps a bounded tail
+            "max-size": f"{max(1, 2 * limits.log_tail_kb)}k", "max-file": "2"})
         labels = {LABEL_RUN: self.run_id, LABEL_OWNER: owner(), LABEL_DIR: str(self._folder),
                   "org.sandbox.product": manifest.id}
         volumes = {str(self._folder / "s"): {"bind": "/run/sandbox", "mode": "rw"},
                    str(self._folder / "d"): {"bind": "/data", "mode": "rw"},
-                   str(self._folder / "p"): {"bind": "/sandbox-probe", "mode": "ro"}}
+                   str(self._folder / "p"): {"bind": "/sandbox-probe", "mode": "ro"},
+                   str(self._folder / "e"): {"bind": "/run/sandbox-egress", "mode": "ro"}}
         command = manifest.container.command if manifest.container else None
         self._container = self._client.containers.create(
             self._image.id, command=command, name=f"sbx-{manifest.id}-{self.run_id[:10]}", labels=labels,
-            environment=env, volumes=volumes, **self._options)
+            environment=env, volumes=volumes, log_config=log_config, **self._options)
 
     def _wait_ready(self, timeout: float = READY_TIMEOUT_S) -> float:
-        """Poll GET /v1/health over the socket; the error carries the container's log."""
+        """Poll GET /v1/health over the checked socket; the error carries the container's log."""
         started = time.perf_counter()
         deadline = started + timeout
-        with httpx.Client(transport=httpx.HTTPTransport(uds=str(self.socket_path)), base_url="http://product",
-                          timeout=1.0) as probe:
-            while time.perf_counter() < deadline:
-                reason = self.exit_reason()
-                if reason:
-                    raise ProductStartError(f"the product container stopped during start: {reason}",
-                                            evidence={"container log": self.logs()})
+        self._close_socket()  # a restarted product binds a new socket: check that one
+        while time.perf_counter() < deadline:
+            reason = self.exit_reason()
+            if reason:
+                raise ProductStartError(f"the product container stopped during start: {reason}",
+                                        evidence={"container log": self.logs()})
+            path = self._check_socket()
+            if path is not None:
                 try:
-                    if probe.get("/v1/health").status_code == 200:
-                        return time.perf_counter() - started
-                except httpx.TransportError:
+                    with httpx.Client(transport=httpx.HTTPTransport(uds=path), base_url="http://product",
+                                      timeout=1.0) as probe, probe.stream("GET", "/v1/health") as answer:
+                        if answer.status_code == 200:
+                            return time.perf_counter() - started
+                except httpx.HTTPError:
                     pass
-                time.sleep(0.05)
+            time.sleep(0.05)
+        self._close_socket()
         raise ProductStartError(f"the product did not answer GET /v1/health within {timeout:g} s",
                                 evidence={"container log": self.logs()})
 
     def transport(self) -> httpx.BaseTransport:
         if self._container is None:
             raise RunnerError("docker runner: transport() called before start()")
-        return _ContainerTransport(self)
+        return GuardedTransport(_ContainerTransport(self), self._guard)
 
     def stop(self) -> None:
         """Remove the container (and its anonymous volumes) and the run folder; safe to call twice."""
@@ -195,28 +274,50 @@ class DockerRunner(Runner):
             except Exception as exc:  # already gone, or the engine went away: nothing else to do
                 if "No such container" not in str(exc):
                     self.progress(f"could not remove container {container.name}: {exc}")
+        self._close_socket()
+        if self._egress is not None:
+            self._egress.close()
         if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-        _unregister(self)
+            productfs.release_folder(self._folder)
+        unregister(self)
 
     # -- optional abilities --------------------------------------------------------------------------
     def restart(self, *, kill: bool = True) -> float:
-        """SIGKILL (or stop) the product, start it again on the same data; seconds from start to ready."""
+        """SIGKILL (or stop) the product, start it again on the same data; seconds from start to ready.
+        A product that already died is a failure of the product (with its log), not of the harness."""
         if self._container is None:
             raise RunnerError("docker runner: restart() called before start()")
-        if kill:
-            self._container.kill(signal="SIGKILL")
-        else:
-            self._container.stop(timeout=10)
+        import docker.errors
+
+        reason = self.exit_reason()
+        try:
+            if not reason:
+                if kill:
+                    self._container.kill(signal="SIGKILL")
+                else:
+                    self._container.stop(timeout=10)
+        except docker.errors.APIError as exc:
+            reason = self.exit_reason()
+            if not reason:
+                raise RunnerError(f"the engine could not stop the product container: {exc}") from None
+        if reason:
+            raise ProductError(f"the product container had stopped before the harness restarted it: {reason}",
+                               evidence={"container log": self.logs()})
         self._container.wait(timeout=30)
         self._container.start()
         return self._wait_ready()
 
     def logs(self) -> str:
+        """The last ``container_limits.log_tail_kb`` KiB of the product's output (the engine rotates the rest)."""
         if self._container is None:
             return ""
         try:
-            return str(self._container.logs(stdout=True, stderr=True).decode("utf-8", "replace"))
+            tail = bytearray()
+            for chunk in self._container.logs(stdout=True, stderr=True, stream=True, follow=False):
+                tail += chunk
+                if len(tail) > 2 * self._log_tail:
+                    del tail[:-self._log_tail]
+            return bytes(tail[-self._log_tail:]).decode("utf-8", "replace")
         except Exception as exc:
             return f"(container log unavailable: {exc})"
 
@@ -239,20 +340,8 @@ class DockerRunner(Runner):
         return reason
 
     def egress_attempts(self) -> list[dict[str, Any]]:
-        """Outbound connection attempts recorded by the egress probe (see egress_probe.py)."""
-        if self._folder is None:
-            return []
-        path = self._folder / "s" / "egress.jsonl"
-        if not path.is_file():
-            return []
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        out = []
-        for line in lines:
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-        return out
+        """Outbound connection attempts, as the harness received them (see egress.py)."""
+        return self._egress.attempts() if self._egress is not None else []
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"name": self.name, "grade": self.grade, "engine": self._engine,
@@ -263,7 +352,10 @@ class DockerRunner(Runner):
             info["run_options"] = {k: v for k, v in self._options.items()
                                    if k not in ("mem_limit", "memswap_limit", "nano_cpus", "pids_limit")}
             info["limits"] = {"memory": self._options["mem_limit"], "cpus": self._options["nano_cpus"] / 1e9,
-                              "pids": self._options["pids_limit"]}
+                              "pids": self._options["pids_limit"], "tmpfs": self._tmpfs,
+                              "log_tail_bytes": self._log_tail,
+                              "max_response_bytes": self._guard.max_response_bytes,
+                              "requirement_wall_s": self._guard.wall_s}
         return info
 
     def product_digest(self, manifest: Manifest) -> str:
@@ -274,42 +366,3 @@ class DockerRunner(Runner):
             return self._context_digest
         with tempfile.TemporaryDirectory(prefix="sbx-digest-") as folder:
             return images.assemble_context(manifest, Path(folder))
-
-
-# -- cleanup on every way out ------------------------------------------------------------------------
-_previous: dict[int, Any] = {}
-
-
-def _register(runner: DockerRunner) -> None:
-    with _LOCK:
-        first = not _LIVE
-        _LIVE.add(runner)
-    if first and threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            if sig not in _previous:
-                _previous[sig] = signal.signal(sig, _on_signal)
-
-
-def _unregister(runner: DockerRunner) -> None:
-    with _LOCK:
-        _LIVE.discard(runner)
-
-
-def stop_all() -> None:
-    with _LOCK:
-        live = list(_LIVE)
-    for runner in live:
-        runner.stop()
-
-
-def _on_signal(signum: int, frame: Any) -> None:
-    stop_all()
-    previous = _previous.get(signum)
-    if callable(previous):
-        previous(signum, frame)
-    else:
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-
-atexit.register(stop_all)

@@ -4,9 +4,10 @@ from the harness: it runs inside the product's interpreter).
 The container has no network (``network_mode: none``), so an outbound connection can only fail; a
 failed connect leaves no trace outside the process. This probe makes the attempt visible: a CPython
 audit hook (PEP 578, which product code cannot remove) records every name lookup of a remote host and
-every connect/sendto to a non-local address, as one JSON line in the harness-owned socket folder. The
-harness reads it back after the workload (``DockerRunner.egress_attempts``). Products in other languages
-are not covered by this probe; for them the runner still guarantees the attempt cannot succeed.
+every connect/sendto to a non-local address, as one JSON datagram to a socket the harness bound in a folder
+mounted read-only: a harness thread receives it at once, so nothing in the container can erase it later
+(``harness/runners/egress.py``). Products in other languages are not covered by this probe; for them the
+runner still guarantees the attempt cannot succeed.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import time
 import traceback
 from typing import Any
 
-LOG = os.environ.get("SANDBOX_EGRESS_LOG", "/run/sandbox/egress.jsonl")
+CHANNEL = os.environ.get("SANDBOX_EGRESS_SOCKET", "/run/sandbox-egress/egress.sock")
 LOCAL_NAMES = {None, "", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
 _busy = threading.local()
+_new_socket, _UNIX, _DGRAM, _DONTWAIT = socket.socket, socket.AF_UNIX, socket.SOCK_DGRAM, socket.MSG_DONTWAIT
 
 
 def _local(address: Any) -> bool:
@@ -36,12 +38,12 @@ def _record(event: str, target: Any) -> None:
     frames = traceback.extract_stack(limit=8)[:-2]
     where = [f"{f.filename}:{f.lineno} {f.name}" for f in frames if "egress_probe" not in f.filename
              and "sitecustomize" not in f.filename][-4:]
-    line = json.dumps({"time": time.time(), "event": event, "target": repr(target), "stack": where})
-    fd = os.open(LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    line = json.dumps({"time": time.time(), "event": event, "target": repr(target)[:300], "stack": where})
+    out = _new_socket(_UNIX, _DGRAM)  # taken at start-up: a product patching socket later changes nothing here
     try:
-        os.write(fd, line.encode() + b"\n")
+        out.sendto(line.encode()[:4000], _DONTWAIT, CHANNEL)
     finally:
-        os.close(fd)
+        out.close()
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

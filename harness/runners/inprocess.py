@@ -27,6 +27,7 @@ import httpx
 
 from harness.errors import ProductStartError, RunnerError
 from harness.runners.base import Runner
+from harness.runners.guard import Guard, GuardedTransport
 
 if TYPE_CHECKING:
     from harness.manifests import Manifest
@@ -115,6 +116,7 @@ class InProcessRunner(Runner):
         self._added_paths: list[str] = []
         self._modules_before: set[str] = set()
         self._wrote_bytecode: bool | None = None
+        self._guard = Guard()
 
     def start(self, manifest: Manifest, profile: Profile) -> None:
         if manifest.inprocess is None:
@@ -123,6 +125,7 @@ class InProcessRunner(Runner):
                 "run it with --runner docker"
             )
         self._timeout = profile.hypothesis.request_timeout_s
+        self._guard = Guard.from_limits(profile.container_limits)
         root = logging.getLogger()
         root.addHandler(self._log)
         if root.level > logging.INFO or root.level == logging.NOTSET:
@@ -140,7 +143,7 @@ class InProcessRunner(Runner):
             module = importlib.import_module(module_name)
             factory = getattr(module, factory_name)
             self._app = factory()
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit in the product's factory is the product's fault too
             self.stop()
             raise ProductStartError(
                 f"product failed to start in-process ({manifest.inprocess.app}): {type(exc).__name__}: {exc}"
@@ -155,7 +158,10 @@ class InProcessRunner(Runner):
         if self._app is None:
             raise RunnerError("in-process runner: transport() called before start()")
         inner = httpx.WSGITransport(app=_server_errors(self._app), raise_app_exceptions=False)
-        return TimeoutTransport(inner, self._timeout)
+        return GuardedTransport(TimeoutTransport(inner, self._timeout), self._guard)
+
+    def begin_requirement(self, requirement: str) -> None:
+        self._guard.begin(requirement)
 
     def stop(self) -> None:
         """Forget the app and unload the product's modules, so the next product starts clean."""

@@ -1,0 +1,102 @@
+"""Bounds on what a product can make the harness do: read at most ``max_response_kb`` of any response body,
+never decompress one, and spend at most ``requirement_wall_s`` on one requirement.
+
+Both runners put :class:`GuardedTransport` between the HTTP client and the product. A body longer than the
+limit is cut there (the connection is dropped, the rest is never read) and the response is marked
+``extensions["sandbox_truncated"]``; the contract client turns that mark into a failed requirement. Once a
+requirement's wall time is spent, its next request raises :class:`WallTimeExceeded` (a product failure with
+the figures as evidence). The harness's memory thus stays bounded whatever the product sends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from harness.errors import ProductError
+
+if TYPE_CHECKING:
+    from harness.profiles import ContainerLimits
+
+TRUNCATED = "sandbox_truncated"
+
+
+class WallTimeExceeded(ProductError):
+    """The requirement used up its wall time (``container_limits.requirement_wall_s``)."""
+
+
+class Guard:
+    """The limits of one run, and the wall-clock deadline of the requirement in progress."""
+
+    def __init__(self, max_response_bytes: int = 4096 * 1024, wall_s: float | None = None) -> None:
+        self.max_response_bytes = max_response_bytes
+        self.wall_s = wall_s
+        self.requirement = ""
+        self.deadline: float | None = None
+
+    @classmethod
+    def from_limits(cls, limits: ContainerLimits) -> Guard:
+        return cls(limits.max_response_kb * 1024, limits.requirement_wall_s)
+
+    def begin(self, requirement: str) -> None:
+        self.requirement = requirement
+        self.deadline = None if self.wall_s is None else time.monotonic() + self.wall_s
+
+    def check(self, request: httpx.Request) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise WallTimeExceeded(
+                f"{self.requirement or 'the requirement'} used up its wall time of {self.wall_s:g} s "
+                f"(container_limits.requirement_wall_s) before {request.method} {request.url.path}",
+                evidence={"wall time": {"requirement": self.requirement, "limit_s": self.wall_s}})
+
+
+class _LimitedStream(httpx.SyncByteStream):
+    def __init__(self, inner: httpx.SyncByteStream, limit: int, extensions: dict[str, Any]) -> None:
+        self._inner, self._limit, self._extensions = inner, limit, extensions
+
+    def __iter__(self) -> Iterator[bytes]:
+        left = self._limit
+        try:
+            for chunk in self._inner:
+                if len(chunk) > left:
+                    self._extensions[TRUNCATED] = self._limit
+                    if left:
+                        yield chunk[:left]
+                    return
+                left -= len(chunk)
+                yield chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """Wraps a runner's transport with the run's :class:`Guard`."""
+
+    def __init__(self, inner: httpx.BaseTransport, guard: Guard) -> None:
+        self._inner, self._guard = inner, guard
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._guard.check(request)
+        request.headers["accept-encoding"] = "identity"  # a compressed body would be a bomb past any limit
+        response = self._inner.handle_request(request)
+        extensions = dict(response.extensions)
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        return httpx.Response(response.status_code, headers=headers, extensions=extensions,
+                              stream=_LimitedStream(stream, self._guard.max_response_bytes, extensions))
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def truncated(response: httpx.Response) -> int | None:
+    """The limit a response body was cut at, or None when it came whole."""
+    value = response.extensions.get(TRUNCATED)
+    return int(value) if value is not None else None
