@@ -1,18 +1,24 @@
-"""sandbox report BUNDLE [--out DIR]: Allure HTML report + one-page summary from an evidence bundle.
+"""sandbox report BUNDLE [--out DIR] [--certificate CERT]: reports a certification officer can act on.
 
-The bundle is never modified: its allure-results are copied, the history of the previous report in
-``--out`` is added (so the trend and per-test history survive reruns of the same product; history IDs
-are stable because the test node ID is and the seed is an excluded parameter), and the Allure command
-line installed by ``scripts/allure-install.sh`` (tools/node_modules) generates ``DIR/allure/``.
+Writes into DIR (default ``results/report-<bundle name>``):
+
+* ``report.html``: the Allure report as one file (``allure generate --single-file``); it opens from a
+  double-click, with no server. A copy is kept next to the bundle as ``<bundle name>.report.html``.
+* ``allure/``: the same report as a folder (serve it: ``allure open DIR/allure``); keeps the history.
+* ``summary.html`` and ``summary.pdf``: the one-page summary (verdict, citations, counterexamples, the
+  not-evaluated list and the signature block, filled in when the bundle has been signed).
+
+The bundle is never modified: its allure-results are copied and rewritten from its typed documents
+(harness/reporting/allure_results.py), the history of the previous report in ``DIR/allure`` is added (history
+IDs are stable: the test node ID is, and the seed is an excluded parameter), and the Allure command line
+(set up by ``scripts/allure-install.sh``, run on demand) generates both reports. Progress goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,79 +28,113 @@ from harness.errors import HarnessError
 if TYPE_CHECKING:
     from harness.documents.bundle import EnvironmentDocument
     from harness.documents.verdict import VerdictDocument
+    from harness.evidence.bundle import Bundle
 
-HELP = "build the Allure HTML report and a one-page summary from an evidence bundle"
-PROJECT = Path(__file__).resolve().parents[2]
+HELP = "build the Allure report (one file that opens anywhere, and a folder) and a one-page summary (HTML, PDF)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("bundle", metavar="BUNDLE", help="bundle folder or its .tar.gz")
-    parser.add_argument("--out", type=Path, metavar="DIR", help="default: results/report-<bundle name>")
+    parser.add_argument("bundle", metavar="BUNDLE", help="evidence bundle: the folder `sandbox certify` wrote, "
+                        "or its .tar.gz")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the reports (default: "
+                        "results/report-<bundle name>)")
+    parser.add_argument("--certificate", type=Path, metavar="CERT", help="signed certificate whose signature "
+                        "block the summary shows (default: <bundle name>.cert.json next to the bundle, if any)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF of the summary")
 
 
-def allure_command() -> str:
-    """$SANDBOX_ALLURE, the project's tools/node_modules/.bin/allure, or allure on PATH."""
-    candidates = [os.environ.get("SANDBOX_ALLURE", ""), str(PROJECT / "tools" / "node_modules" / ".bin" / "allure"),
-                  shutil.which("allure") or ""]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise HarnessError("allure: the Allure command line is not installed; run scripts/allure-install.sh")
+def bundle_name(bundle: str) -> str:
+    return Path(bundle.rstrip("/")).name.removesuffix(".tar.gz")
 
 
-def _prepare_results(bundle_results: Path, target: Path, previous_report: Path, verdict: VerdictDocument,
-                     environment: EnvironmentDocument) -> None:
-    shutil.copytree(bundle_results, target)
+def _facts(verdict: VerdictDocument, environment: EnvironmentDocument) -> dict[str, object]:
+    profile, product = verdict.profile, verdict.product
+    return {"Verdict": verdict.verdict.replace("_", " "),
+            "Why": " | ".join(verdict.reasons) or "every in-scope requirement was met",
+            "Product": f"{product.id} {product.version} {product.digest}",
+            "Profile": f"{profile.id} {profile.version} {profile.digest}",
+            "Seed": verdict.seed, "As of": verdict.as_of.isoformat(),
+            "Runner": f"{verdict.runner.get('name', '')} ({verdict.runner.get('grade', '')})",
+            "Scope": ", ".join(verdict.scope.capabilities), "Harness": environment.harness,
+            "Python": f"{environment.implementation} {environment.python}", "Platform": environment.platform}
+
+
+def _stage(bundle: Bundle, target: Path, previous_report: Path, source: str) -> VerdictDocument:
+    from harness.reporting.allure import CATEGORIES
+    from harness.reporting.allure_results import rewrite_results
+
+    verdict, environment = bundle.verdict(), bundle.environment()
+    results = bundle.root / "allure-results"
+    if not results.is_dir():
+        raise HarnessError(f"{source}: allure-results: missing; certify with `sandbox certify` to get them")
+    shutil.copytree(results, target)
+    rewrite_results(target, verdict, bundle.replays(), source)
+    trend = previous_report / "history" / "history-trend.json"
     if (previous_report / "history").is_dir():
         shutil.copytree(previous_report / "history", target / "history")
-    order = len(json.loads((previous_report / "history" / "history-trend.json").read_text())) + 1 \
-        if (previous_report / "history" / "history-trend.json").is_file() else 1
+    try:
+        order = len(json.loads(trend.read_text(encoding="utf-8"))) + 1 if trend.is_file() else 1
+    except (OSError, ValueError):
+        order = 1
     profile, product = verdict.profile, verdict.product
     (target / "executor.json").write_text(json.dumps({
         "name": "sandbox certify", "type": "sandbox", "buildOrder": order,
         "buildName": f"{product.id} {product.version} × {profile.id} {profile.version} (seed {verdict.seed})",
-        "reportName": f"{product.id} × {profile.id}"}))
-    env = {"profile": f"{profile.id} {profile.version}", "profile.digest": profile.digest,
-           "product": f"{product.id} {product.version}", "product.digest": product.digest,
-           "runner": verdict.runner.get("name", ""), "seed": verdict.seed, "verdict": verdict.verdict,
-           "as_of": verdict.as_of.isoformat(), "harness": environment.harness,
-           "python": f"{environment.implementation} {environment.python}", "platform": environment.platform}
-    (target / "environment.properties").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
-    (target / "categories.json").write_text(json.dumps([
-        {"name": "Product failures (requirement not met)", "matchedStatuses": ["failed"]},
-        {"name": "Harness or environment problems (not evaluated)", "matchedStatuses": ["broken"]}]))
+        "reportName": f"{product.id} × {profile.id}"}), encoding="utf-8")
+    lines = [f"{key.replace(' ', '.')}={value}".replace("\n", " ") for key, value in
+             _facts(verdict, environment).items()]
+    (target / "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (target / "categories.json").write_text(json.dumps(CATEGORIES, indent=2), encoding="utf-8")
+    return verdict
 
 
-def build_report(bundle_path: str, out: Path) -> dict[str, Path]:
+def build_report(bundle_path: str, out: Path, *, certificate: Path | None = None, pdf: bool = True
+                 ) -> dict[str, Path]:
+    """Build every report of a bundle into ``out``; the paths written, by kind."""
     from harness.evidence.bundle import open_bundle
-    from harness.reporting.summary import render_summary
+    from harness.reporting.allure_page import add_header
+    from harness.reporting.signature import find_certificate, signature_of
+    from harness.reporting.summary import write_summary
+    from harness.reporting.tools import allure_command, allure_generate, progress
 
     allure = allure_command()
+    name = bundle_name(bundle_path)
+    paths: dict[str, Path] = {}
     with open_bundle(bundle_path) as bundle:
-        verdict = bundle.verdict()
-        environment = bundle.environment()
-        results = bundle.root / "allure-results"
-        if not results.is_dir():
-            raise HarnessError(f"{bundle_path}: allure-results: missing; certify with `sandbox certify` to get them")
+        cert = certificate or find_certificate(bundle_path)
+        signature = signature_of(cert, bundle.digest) if cert else None
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="sandbox-allure-") as tmp:
+            progress(f"reading {bundle_path} and rewriting its Allure results")
             staged = Path(tmp) / "allure-results"
-            _prepare_results(results, staged, out / "allure", verdict, environment)
-            done = subprocess.run([allure, "generate", str(staged), "-o", str(out / "allure"), "--clean"],
-                                  capture_output=True, text=True, timeout=300, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise HarnessError(f"allure generate failed (exit {done.returncode}): {tail[0]}")
-        summary = out / "summary.html"
-        page = render_summary(verdict.model_dump(mode="json"), bundle_digest=bundle.digest,
-                              allure_index="allure/index.html")
-        summary.write_text(page, encoding="utf-8")
-    return {"allure": out / "allure" / "index.html", "summary": summary}
+            verdict = _stage(bundle, staged, out / "allure", bundle_path)
+            title = f"{verdict.verdict.replace('_', ' ')}: {verdict.product.id} × {verdict.profile.id}"
+            progress("generating the Allure report (folder)")
+            paths["allure"] = allure_generate(allure, staged, out / "allure", name=title, single_file=False)
+            add_header(paths["allure"], verdict, summary_href="../summary.html")
+            progress("generating the Allure report (single file)")
+            single = allure_generate(allure, staged, Path(tmp) / "single", name=title, single_file=True)
+            add_header(single, verdict, summary_href="summary.html")
+            paths["report"] = out / "report.html"
+            shutil.copyfile(single, paths["report"])
+        progress("writing the one-page summary" + (" and printing it to PDF" if pdf else ""))
+        paths.update(write_summary(out / "summary.html", verdict, bundle=bundle, signature=signature,
+                                   allure_href="report.html", pdf=pdf))
+    beside = Path(bundle_path.rstrip("/")).with_name(f"{name}.report.html")
+    try:
+        shutil.copyfile(paths["report"], beside)
+        paths["beside"] = beside
+    except OSError as exc:
+        progress(f"could not keep a copy next to the bundle ({beside}: {exc.strerror})")
+    return paths
 
 
 def run(args: argparse.Namespace) -> int:
-    name = Path(args.bundle.rstrip("/")).name.removesuffix(".tar.gz")
-    out = args.out or Path("results") / f"report-{name}"
-    paths = build_report(args.bundle, out)
-    print(f"Allure report: {paths['allure']}\nSummary:       {paths['summary']}")
+    out = args.out or Path("results") / f"report-{bundle_name(args.bundle)}"
+    paths = build_report(args.bundle, out, certificate=args.certificate, pdf=not args.no_pdf)
+    labels = {"report": "Allure report (one file, opens from disk)", "beside": "  copy next to the bundle",
+              "allure": "Allure report (folder, to serve)", "summary": "Summary", "pdf": "Summary PDF"}
+    for key, label in labels.items():
+        if key in paths:
+            print(f"{label + ':':44} {paths[key]}")
     return 0

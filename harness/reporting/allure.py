@@ -15,25 +15,25 @@ import allure
 from allure_commons.types import AttachmentType, LinkType
 
 from harness.profiles import Profile, Requirement
+from harness.reporting.citations import citation_text, link_name, public_url
 
 
 def label(profile: Profile, req: Requirement, seed: int) -> None:
+    """One entry per requirement: epic (region and profile) → feature (capability) → the requirement itself (no
+    story, which listed each requirement twice); the regulation linked only by its public URL, never a local path."""
     allure.dynamic.epic(f"{profile.region} ({profile.id} {profile.version})")
     allure.dynamic.feature(req.capability)
-    allure.dynamic.story(f"{req.id} {req.title}")
     allure.dynamic.title(f"{req.id} [{req.level}] {req.title}")
     allure.dynamic.severity(req.severity)
     allure.dynamic.tag(req.level)
     allure.dynamic.label("requirement", req.id)
     allure.dynamic.parameter("seed", str(seed), excluded=True)
-    src = req.source
-    allure.dynamic.description(
-        f"Check `{req.check}`. Source: {src.regulation}, {src.number}, {src.article} ({src.date}, "
-        f"{src.status}).{(' ' + src.note) if src.note else ''}"
-    )
-    # The regulation itself where the profile gives its address; otherwise the profile entry that cites it.
-    target = src.url or f"{Path(req.defined_in or profile.path).resolve().as_uri()}#{req.id}"
-    allure.dynamic.link(target, link_type=LinkType.LINK, name=f"{src.number} {src.article} ({src.status})")
+    source = req.source.model_dump(mode="json")
+    allure.dynamic.description(f"Check `{req.check}`. Source: {citation_text(source)}."
+                               f"{(' ' + req.source.note) if req.source.note else ''}")
+    url = public_url(source)
+    if url:
+        allure.dynamic.link(url, link_type=LinkType.LINK, name=f"{link_name(source)} ({req.source.status})")
 
 
 def attach_json(name: str, data: Any) -> None:
@@ -58,14 +58,18 @@ def waiver(record: dict[str, Any]) -> None:
     attach_json("waiver", record)
 
 
-# Allure categories that mean something here (instead of a pass percentage): matched on status and message.
+# Allure categories that mean something here (instead of a pass percentage), matched on status and message. The
+# report (harness/reporting/allure_results.py) gives every result a message starting with its category's word.
 CATEGORIES = [
-    {"name": "Product failure (violates the requirement)", "matchedStatuses": ["failed"]},
+    {"name": "Product failure (the product violates the requirement)", "matchedStatuses": ["failed"],
+     "messageRegex": "(?is)(?!waived).*"},
     {"name": "Harness or environment error (not the product's fault)", "matchedStatuses": ["broken"]},
-    {"name": "Not evaluated (certification INCOMPLETE for a MUST)", "matchedStatuses": ["skipped"],
-     "messageRegex": "(?s).*not evaluated.*"},
+    {"name": "Not evaluated (a MUST not evaluated makes the run INCOMPLETE)", "matchedStatuses": ["skipped"],
+     "messageRegex": "(?is).*not evaluated.*"},
     {"name": "Not applicable (by a profile rule)", "matchedStatuses": ["skipped"],
-     "messageRegex": "(?s).*not applicable.*"},
+     "messageRegex": "(?is).*not applicable.*"},
+    {"name": "Waived (failed; a valid waiver applies)", "matchedStatuses": ["unknown", "failed"],
+     "messageRegex": "(?is)waived.*"},
 ]
 
 

@@ -1,25 +1,46 @@
-"""A one-page HTML summary of a certification run (for the certification body's file), from a bundle.
+"""The one-page summary of a certification run (for the certification body's file), as HTML and PDF.
 
-Self-contained (inline CSS, no scripts), so it prints and archives well; every value is HTML-escaped.
+Self-contained (inline CSS and SVG, no scripts), so it prints and archives well; every value is HTML-escaped.
+It states the verdict first (with a banner when the run cannot be signed), the product and profile with their
+digests, why, the citations of every requirement (public URLs only), the counterexample of every failure with
+the command that replays it, the not-evaluated list, and the signature block, filled in from the certificate
+``sandbox sign`` wrote (signer, role, key ID, date, certificate digest).
 """
 
 from __future__ import annotations
 
+import json
 from html import escape
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from harness.documents.verdict import unsignable_reason
+from harness.reporting.allure_results import replay_command
+from harness.reporting.charts import requirement_charts
+from harness.reporting.citations import citation_html
+
+if TYPE_CHECKING:
+    from harness.documents.verdict import VerdictDocument
+    from harness.evidence.bundle import Bundle
+    from harness.reporting.signature import SignatureBlock
+    from harness.verdict import RequirementResult
 
 COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "broken": "#8250df", "not_applicable": "#59636e",
            "not_evaluated": "#bc4c00", "waived": "#0969da", "CERTIFIED": "#1a7f37",
            "CERTIFIED_WITH_FINDINGS": "#9a6700", "NOT_CERTIFIED": "#cf222e", "INCOMPLETE": "#bc4c00"}
 STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328}
-h1{font-size:1.4rem;margin:0 0 .3rem} .verdict{font-size:1.6rem;font-weight:700;padding:.4rem .8rem;
-border-radius:6px;color:#fff;display:inline-block} table{border-collapse:collapse;width:100%;margin-top:1rem}
-th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa} .status{font-weight:600} code{font-size:12px;word-break:break-all}
-dl{display:grid;grid-template-columns:12rem 1fr;gap:.2rem 1rem} dt{color:#59636e}
+body{font:13px/1.4 system-ui,sans-serif;margin:1.5rem auto;max-width:1100px;color:#1f2328}
+h1{font-size:1.3rem;margin:0 0 .3rem} h2{font-size:1.05rem;margin:1rem 0 .3rem}
+.verdict{font-size:1.5rem;font-weight:700;padding:.3rem .8rem;border-radius:6px;color:#fff;display:inline-block}
+table{border-collapse:collapse;width:100%;margin-top:.4rem} th,td{border-bottom:1px solid #d0d7de;padding:.25rem .4rem;
+text-align:left;vertical-align:top} th{background:#f6f8fa} .status{font-weight:600}
+code,pre{font-size:11px;word-break:break-all;white-space:pre-wrap} pre{background:#f6f8fa;padding:.4rem;margin:.2rem 0}
+dl{display:grid;grid-template-columns:11rem 1fr;gap:.1rem 1rem;margin:.4rem 0} dt{color:#59636e} dd{margin:0}
+.banner{border:3px solid #bc4c00;background:#fff8c5;padding:.5rem .7rem;font-weight:600;font-size:1.05rem}
+.signature dl{grid-template-columns:11rem 1fr} .line{border-bottom:1px solid #1f2328;min-width:18rem;
+display:inline-block;height:1.2rem} .source-url,.source-note{color:#59636e;font-size:11px} a{color:#0969da}
+.failure{border-left:4px solid #cf222e;padding-left:.6rem;margin:.6rem 0;page-break-inside:avoid}
+@page{size:A4;margin:12mm} @media print{body{margin:0;max-width:none}}
 """
 
 
@@ -28,56 +49,119 @@ def _status(status: str) -> str:
     return f'<span class="status status-{escape(status)}" style="color:{colour}">{escape(status)}</span>'
 
 
-def _detail(req: dict[str, Any]) -> str:
+def _detail(r: RequirementResult) -> str:
     parts = []
-    if req.get("waiver"):
-        w = req["waiver"]
-        parts.append(f"<b>waived</b> ({escape(str(w.get('outcome')))}) by {escape(str(w['approver']))} until "
-                     f"{escape(str(w['expires']))}: {escape(str(w['reason']))}")
-    if req.get("rule"):
-        parts.append(f"<i>rule:</i> {escape(str(req['rule'])[:400])}")
-    elif req.get("status") != "passed" and req.get("message"):
-        parts.append(escape(str(req["message"])[:400]))
+    if r.waiver:
+        w = r.waiver
+        parts.append(f"<b>waived</b> ({escape(str(w.get('outcome')))}) by {escape(str(w.get('approver')))} until "
+                     f"{escape(str(w.get('expires')))}: {escape(str(w.get('reason')))}")
+    if r.rule:
+        parts.append(f"<i>rule:</i> {escape(r.rule[:400])}")
+    elif r.status != "passed" and r.message:
+        parts.append(escape(r.message[:400]))
     return "<br>".join(parts)
 
 
-def render_summary(verdict: dict[str, Any], *, bundle_digest: str = "", allure_index: str = "") -> str:
-    """The HTML page for a verdict document (verdict.json)."""
-    v = str(verdict.get("verdict", "?"))
-    profile, product = verdict.get("profile", {}), verdict.get("product", {})
-    counts = verdict.get("counts", {})
+def _clip_json(value: Any, limit: int = 4000) -> str:
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _failures(verdict: VerdictDocument, bundle_source: str) -> str:
+    shown = [r for r in verdict.requirements if r.status == "failed" or (r.waiver or {}).get("outcome") == "failed"]
+    if not shown:
+        return ""
+    blocks = []
+    for r in shown:
+        counter = (f"<pre class=\"counterexample\">{escape(_clip_json(r.counterexample))}</pre>"
+                   if r.counterexample is not None else "<p><i>no counterexample recorded</i></p>")
+        blocks.append(f'<div class="failure" id="failure-{escape(r.id)}"><b>{escape(r.id)} [{escape(r.level)}] '
+                      f"{escape(r.title)}</b> — {_status(r.status)}<br>{escape(r.message)}<br>"
+                      f"<span>Shrunk counterexample:</span>{counter}<span>Reproduce:</span> "
+                      f"<code>{escape(replay_command(bundle_source, verdict.product.id, r.id))}</code></div>")
+    return "<h2>Failures and their counterexamples</h2>" + "".join(blocks)
+
+
+def _not_evaluated(verdict: VerdictDocument) -> str:
+    rows = [r for r in verdict.requirements if r.status in ("not_evaluated", "broken")]
+    if not rows:
+        return ""
+    items = "".join(f"<li><b>{escape(r.id)}</b> [{escape(r.level)}] {escape(r.title)} — {_status(r.status)}: "
+                    f"{escape(r.message)}</li>" for r in rows)
+    step = f"<p>To complete it: <code>{escape(verdict.next_step)}</code></p>" if verdict.next_step else ""
+    return f'<h2>Not evaluated</h2><ul class="not-evaluated">{items}</ul>{step}'
+
+
+def _signature(verdict: VerdictDocument, signature: SignatureBlock | None) -> str:
+    why_not = unsignable_reason(verdict.model_dump(mode="json"))
+    if signature is not None:
+        rows = {"Signer": signature.signer, "Role": signature.role, "Key ID": signature.key_id,
+                "Date": signature.signed_on, "Valid until": signature.valid_until,
+                "Certificate": signature.certificate, "Certificate digest": signature.certificate_digest}
+        dl = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows.items())
+        warn = "" if signature.matches_bundle else ("<p class=\"banner\">This certificate is for another bundle "
+                                                     f"({escape(signature.bundle_digest)}).</p>")
+        return (f'<section class="signature signed"><h2>Signature</h2><dl>{dl}</dl>{warn}<p>Check it with '
+                f"<code>sandbox verify {escape(signature.certificate)} --key KEY.pub --bundle BUNDLE</code>.</p>"
+                "</section>")
+    if why_not is not None:
+        return (f'<section class="signature unsignable"><h2>Signature</h2><p>Not signable: {escape(why_not)}.</p>'
+                "</section>")
+    blank = "".join(f"<dt>{k}</dt><dd><span class=\"line\"></span></dd>"
+                    for k in ("Signer", "Role", "Key ID", "Date", "Certificate digest"))
+    return (f'<section class="signature unsigned"><h2>Signature</h2><p>Not signed yet: <code>sandbox sign</code> '
+            f"fills this in.</p><dl>{blank}</dl></section>")
+
+
+def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_source: str = "BUNDLE",
+                   allure_href: str = "", signature: SignatureBlock | None = None) -> str:
+    """The HTML page for a verdict document."""
+    v = verdict.verdict
+    profile, product = verdict.profile, verdict.product
     rows = "\n".join(
-        f"<tr id=\"{escape(r['id'])}\"><td>{escape(r['id'])}</td><td>{escape(r['level'])}</td>"
-        f"<td>{escape(r['title'])}</td><td>{_status(r['status'])}</td><td>{_detail(r)}</td></tr>"
-        for r in verdict.get("requirements", [])
-    )
+        f"<tr id=\"{escape(r.id)}\"><td>{escape(r.id)}</td><td>{escape(r.level)}</td><td>{escape(r.title)}</td>"
+        f"<td>{_status(r.status)}</td><td>{_detail(r)}</td><td>{citation_html(r.source)}</td></tr>"
+        for r in verdict.requirements)
     facts = {
-        "Product": f"{product.get('name', '')} — {product.get('id')} {product.get('version')} "
-                   f"({product.get('vendor', '')})",
-        "Product digest": product.get("digest", ""),
-        "Profile": f"{profile.get('id')} {profile.get('version')} ({' → '.join(profile.get('lineage', []))})",
-        "Profile digest": profile.get("digest", ""),
-        "Scope": ", ".join(verdict.get("scope", {}).get("capabilities", [])),
-        "Runner / seed / as of": f"{verdict.get('runner', {}).get('name')} / {verdict.get('seed')} / "
-                                 f"{verdict.get('as_of')}",
-        "Run": f"{verdict.get('started_at')} – {verdict.get('finished_at')}",
-        "Results": ", ".join(f"{n} {s}" for s, n in counts.items() if n),
-        "Bundle digest": bundle_digest,
+        "Product": f"{product.name} — {product.id} {product.version} ({product.vendor})",
+        "Product digest": product.digest,
+        "Profile": f"{profile.id} {profile.version} ({' → '.join(profile.lineage)})",
+        "Profile digest": profile.digest, "Scope": ", ".join(verdict.scope.capabilities),
+        "Runner / seed / as of": f"{verdict.runner.get('name')} ({verdict.runner.get('grade', '')}) / "
+                                 f"{verdict.seed} / {verdict.as_of}",
+        "Run": f"{verdict.started_at} – {verdict.finished_at}",
+        "Results": ", ".join(f"{n} {s}" for s, n in verdict.counts.items() if n), "Bundle digest": bundle_digest,
     }
     dl = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(str(val))}</code></dd>" for k, val in facts.items() if val)
-    link = f'<p><a href="{escape(allure_index)}">Full Allure report</a></p>' if allure_index else ""
-    why = "".join(f"<li>{escape(str(line))}</li>" for line in verdict.get("reasons", []))
-    if why:
-        link += f"<h2>Why this verdict</h2><ul>{why}</ul>"
-    why_not = unsignable_reason(verdict)
-    if why_not is not None:
-        link = (f'<p class="banner" style="border:2px solid {COLOURS.get(v, "#000")};padding:.5rem">This run cannot '
-                f"be signed: {escape(why_not)}."
-                f"{(' To complete it: ' + escape(str(verdict['next_step']))) if verdict.get('next_step') else ''}"
-                "</p>" + link)
-    title = f"{product.get('id')} × {profile.get('id')}: {v}"
+    why_not = unsignable_reason(verdict.model_dump(mode="json"))
+    banner = (f'<p class="banner">This run cannot be signed: {escape(why_not)}.'
+              f"{(' To complete it: ' + escape(verdict.next_step)) if verdict.next_step else ''}</p>"
+              if why_not else "")
+    why = "".join(f"<li>{escape(line)}</li>" for line in verdict.reasons) or "<li>every requirement was met</li>"
+    link = f'<p><a href="{escape(allure_href)}">Full Allure report</a></p>' if allure_href else ""
+    title = f"{product.id} × {profile.id}: {v}"
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body><h1>Certification summary: {escape(str(product.get('id')))} × "
-            f"{escape(str(profile.get('id')))}</h1><p class=\"verdict\" style=\"background:{COLOURS.get(v, '#000')}\">"
-            f"{escape(v.replace('_', ' '))}</p><dl>{dl}</dl>{link}<table><thead><tr><th>Requirement</th><th>Level</th>"
-            f"<th>Title</th><th>Status</th><th>Detail</th></tr></thead><tbody>{rows}</tbody></table></body></html>\n")
+            f"<style>{STYLE}</style></head><body><h1>Certification summary: {escape(product.id)} × "
+            f"{escape(profile.id)}</h1><p class=\"verdict\" style=\"background:{COLOURS.get(v, '#000')}\">"
+            f"{escape(v.replace('_', ' '))}</p>{banner}<dl>{dl}</dl><h2>Why this verdict</h2><ul>{why}</ul>{link}"
+            f"{_failures(verdict, bundle_source)}{_not_evaluated(verdict)}{requirement_charts(verdict)}"
+            f"<h2>Requirements</h2><table><thead><tr><th>Requirement</th><th>Level</th><th>Title</th><th>Status</th>"
+            f"<th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"{_signature(verdict, signature)}</body></html>\n")
+
+
+def write_summary(path: Path, verdict: VerdictDocument, *, bundle: Bundle, signature: SignatureBlock | None = None,
+                  allure_href: str = "", pdf: bool = True) -> dict[str, Path]:
+    """summary.html (and summary.pdf, printed by headless chromium, when ``pdf``); the paths written."""
+    from harness.reporting.tools import print_pdf
+
+    page = render_summary(verdict, bundle_digest=bundle.digest, bundle_source=bundle.source,
+                          allure_href=allure_href, signature=signature)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    written = {"summary": path}
+    if pdf:
+        printed = print_pdf(path, path.with_suffix(".pdf"))
+        if printed is not None:
+            written["pdf"] = printed
+    return written
