@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.errors import ProductStartError, RunnerError
+from harness.errors import ProductError, ProductStartError, RunnerError
 from harness.manifests import load_manifest
 from harness.profiles import load_profile
 from harness.runners.docker import LABEL_RUN, DockerRunner, connect
@@ -140,3 +140,17 @@ def test_killed_harness_leftovers_are_removed_by_engine_cleanup() -> None:
     assert "removed 1 container" in done.stdout
     assert leftovers() == []
     assert not list(Path("/tmp").glob("sbx-*/owner"))
+
+
+def test_restarting_a_product_that_already_died_is_the_products_failure(running: DockerRunner) -> None:
+    container = connect().containers.get(running._container.id)
+    container.kill(signal="SIGKILL")  # it dies on its own, before the harness comes to restart it
+    container.wait(timeout=30)
+    with pytest.raises(ProductError, match=r"had stopped before the harness restarted it: .*exited with code 137"):
+        running.restart(kill=True)
+
+
+def test_the_product_socket_is_reached_through_the_checked_descriptor(running: DockerRunner) -> None:
+    assert running.checked_socket().startswith("/proc/self/fd/")
+    info = running.describe()["limits"]
+    assert info["tmpfs"] == ["s=1m", "d=64m"] and info["requirement_wall_s"] == 1200

@@ -1,15 +1,18 @@
-"""A product that hangs, answers garbage or cannot start is a failed requirement with evidence, never a
-crashed harness; nothing already recorded is lost."""
+"""A product that hangs, answers garbage or invalid HTTP, cannot start, exits in its factory or dies before a
+restart is a failed requirement with evidence, never a crashed harness or a broken requirement; nothing already
+recorded is lost."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import QUICK, ROOT
 
-from harness.api import certify
+from harness.api import certify, selected
 
 SOME = ["NAT-CREDIT-001", "NAT-CREDIT-004", "NAT-CREDIT-005"]
+RES = ["NAT-RES-001", "NAT-RES-002", "NAT-RES-003", "NAT-RES-004"]
 
 
 def _by_id(doc: dict) -> dict[str, dict]:
@@ -40,3 +43,33 @@ def test_product_that_cannot_start_fails_every_requirement_with_the_reason() -> 
     for result in _by_id(doc).values():
         assert result["status"] == "failed"
         assert "CREDIT_ENGINE_LICENSE_KEY is not set" in result["message"]
+
+
+def test_product_that_exits_in_its_factory_fails_with_the_reason() -> None:
+    doc = certify(ROOT / "tests/faulty/exit-in-factory", QUICK, only=SOME)
+    for result in _by_id(doc).values():
+        assert result["status"] == "failed"
+        assert "SystemExit: licence server unreachable" in result["message"]
+
+
+@pytest.mark.container
+def test_product_that_exits_in_its_factory_in_a_container_fails_with_its_log() -> None:
+    doc = certify(ROOT / "tests/faulty/exit-in-factory", QUICK, runner="docker", only=["NAT-RES-003"])
+    result = next(r for r in doc["requirements"] if r["id"] == "NAT-RES-003")
+    assert result["status"] == "failed"
+    assert "stopped during start" in result["message"] and "exited with code 1" in result["message"]
+
+
+@pytest.mark.container
+def test_product_answering_invalid_http_fails_never_broken() -> None:
+    doc = certify(ROOT / "tests/faulty/invalid-http", QUICK, runner="docker", only=RES)
+    assert selected(doc) == dict.fromkeys(RES, "failed")
+    assert all("connection to the product failed" in r["message"] for r in doc["requirements"] if r["id"] in RES)
+
+
+@pytest.mark.container
+def test_product_that_died_before_a_restart_fails_never_broken() -> None:
+    doc = certify(ROOT / "tests/faulty/dies-after-start", QUICK, runner="docker", only=["NAT-RES-001"])
+    result = next(r for r in doc["requirements"] if r["id"] == "NAT-RES-001")
+    assert result["status"] == "failed", result["message"]
+    assert "exited with code 9" in result["message"] or "connection to the product failed" in result["message"]

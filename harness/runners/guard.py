@@ -55,14 +55,14 @@ class Guard:
 
 class _LimitedStream(httpx.SyncByteStream):
     def __init__(self, inner: httpx.SyncByteStream, limit: int, extensions: dict[str, Any]) -> None:
-        self._inner, self._limit, self._extensions = inner, limit, extensions
+        self._inner, self._limit, self.mark = inner, limit, extensions
 
     def __iter__(self) -> Iterator[bytes]:
         left = self._limit
         try:
             for chunk in self._inner:
                 if len(chunk) > left:
-                    self._extensions[TRUNCATED] = self._limit
+                    self.mark[TRUNCATED] = self._limit
                     if left:
                         yield chunk[:left]
                     return
@@ -89,8 +89,10 @@ class GuardedTransport(httpx.BaseTransport):
         headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
         stream = response.stream
         assert isinstance(stream, httpx.SyncByteStream)
-        return httpx.Response(response.status_code, headers=headers, extensions=extensions,
-                              stream=_LimitedStream(stream, self._guard.max_response_bytes, extensions))
+        limited = _LimitedStream(stream, self._guard.max_response_bytes, extensions)
+        guarded = httpx.Response(response.status_code, headers=headers, extensions=extensions, stream=limited)
+        limited.mark = guarded.extensions  # httpx copies the dict: mark the one the client will see
+        return guarded
 
     def close(self) -> None:
         self._inner.close()

@@ -82,13 +82,14 @@ class ProductFolder:
         self.uid, self.gid = uid, gid
 
     def _root(self) -> int:
+        """The folder itself, opened with the harness's identity (its parents are the harness's own)."""
         return os.open(self.path, _OPEN_DIR)
 
     def files(self) -> list[str]:
         """Relative paths of the regular files, never descending into a link."""
         found: list[str] = []
+        stack = [("", self._root())]
         with as_user(self.uid, self.gid):
-            stack = [("", self._root())]
             while stack and len(found) < MAX_FILES:
                 prefix, fd = stack.pop()
                 try:
@@ -111,11 +112,13 @@ class ProductFolder:
         parts = _parts(relative)
         root = self._root()
         try:
-            parent = _open_parent(root, parts)
+            with as_user(self.uid, self.gid):
+                parent = _open_parent(root, parts)
         finally:
             os.close(root)
         try:
-            fd = os.open(parts[-1], flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=parent)
+            with as_user(self.uid, self.gid):
+                fd = os.open(parts[-1], flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=parent)
         except OSError as exc:
             raise _refused(relative, exc) from None
         finally:
@@ -126,32 +129,30 @@ class ProductFolder:
         return fd
 
     def read(self, relative: str, limit: int = MAX_READ) -> bytes:
-        with as_user(self.uid, self.gid):
-            fd = self._open_file(relative, os.O_RDONLY)
-            try:
-                if os.fstat(fd).st_size > limit:
-                    raise ProductError(f"{relative!r} in the product's data folder is larger than {limit} bytes")
-                chunks, size = [], 0
-                while chunk := os.read(fd, 1 << 20):
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > limit:
-                        raise ProductError(f"{relative!r} in the product's data folder grew past {limit} bytes")
-                return b"".join(chunks)
-            finally:
-                os.close(fd)
+        fd = self._open_file(relative, os.O_RDONLY)
+        try:
+            if os.fstat(fd).st_size > limit:
+                raise ProductError(f"{relative!r} in the product's data folder is larger than {limit} bytes")
+            chunks, size = [], 0
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise ProductError(f"{relative!r} in the product's data folder grew past {limit} bytes")
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
 
     def write(self, relative: str, content: bytes) -> None:
         """Replace the content of an existing regular file (never creates one, never follows a link)."""
-        with as_user(self.uid, self.gid):
-            fd = self._open_file(relative, os.O_WRONLY)
-            try:
-                os.ftruncate(fd, 0)
-                view = memoryview(content)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
+        fd = self._open_file(relative, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, 0)
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
 
 def open_socket(folder: Path, name: str, uid: int | None) -> int:
