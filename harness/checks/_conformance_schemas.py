@@ -1,0 +1,292 @@
+"""Request generation for the generic contract conformance check (``harness/checks/conformance.py``): a
+contract's request schemas as Hypothesis strategies, their simplest valid instances, the values to cover
+deterministically for each field, and schema-breaking mutations. Only the subset of JSON Schema 2020-12 the
+contracts use (no hypothesis-jsonschema)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from harness.contracts.base import Contract
+
+BEIJING = timezone(timedelta(hours=8))
+WRONG_TYPE: dict[str, Any] = {"string": 12345, "integer": "not-a-number", "number": "not-a-number",
+                              "boolean": "yes", "object": ["not", "an", "object"], "array": {"not": "an array"},
+                              "null": "not-null"}
+PATTERN_EDGES = ("0", "0.00", "0.01", "1", "999999999999999.99")
+"""Edges tried in every field with a pattern (kept where the pattern takes them): for the contracts' amounts,
+zero, the smallest positive amount, a whole unit and the largest amount the format allows."""
+
+
+class Schemas:
+    """The contract's request schemas as Hypothesis strategies, simplest instances and mutations."""
+
+    def __init__(self, contract: Contract, as_of: date, history_days: int) -> None:
+        self.contract = contract
+        self.doc = contract.document
+        self.as_of = as_of
+        self.first = as_of - timedelta(days=history_days)
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    # -- schema helpers ---------------------------------------------------------------------------------
+    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            node: Any = self.doc
+            for part in schema["$ref"].removeprefix("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def errors(self, schema: dict[str, Any], value: Any) -> list[str]:
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._validators:
+            wrapped = {"$ref": schema["$ref"]} if "$ref" in schema else schema
+            if "$ref" in wrapped:
+                self._validators[key] = self.contract.validator(wrapped["$ref"])
+            else:
+                self._validators[key] = Draft202012Validator(wrapped, registry=self.contract._registry)
+        return [e.message for e in self._validators[key].iter_errors(value)]
+
+    def valid(self, schema: dict[str, Any], value: Any) -> bool:
+        return not self.errors(schema, value)
+
+    def boundary_days(self) -> list[date]:
+        """The as-of day, the day before, the first of its month and year, the last Saturday and Sunday."""
+        d = self.as_of
+        saturday = d - timedelta(days=(d.weekday() - 5) % 7)
+        days = [d, d - timedelta(days=1), d.replace(day=1), d.replace(month=1, day=1), saturday,
+                saturday + timedelta(days=1) if saturday + timedelta(days=1) <= d else saturday - timedelta(days=6)]
+        return list(dict.fromkeys(x for x in days if self.first <= x <= d))
+
+    def boundary_moments(self) -> list[str]:
+        out = []
+        for day in self.boundary_days():
+            for moment in (time(10), time(0), time(23, 59, 59)):
+                out.append(datetime.combine(day, moment, BEIJING).isoformat())
+        return out
+
+    # -- valid values -----------------------------------------------------------------------------------
+    def strategy(self, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+        target = self.resolve(schema)
+        base = self._strategy(target)
+        if target.get("examples"):
+            return st.one_of(st.sampled_from(target["examples"]), base)
+        return base
+
+    def _strategy(self, s: dict[str, Any]) -> st.SearchStrategy[Any]:
+        if "const" in s:
+            return st.just(s["const"])
+        if "enum" in s:
+            return st.sampled_from(s["enum"])
+        for key in ("oneOf", "anyOf"):
+            if key in s:
+                return st.one_of([self.strategy(alt) for alt in s[key]])
+        kind = s.get("type")
+        if isinstance(kind, list):
+            return st.one_of([self._strategy({**s, "type": k}) for k in kind])
+        if kind is None:
+            kind = "object" if "properties" in s else None
+        if kind == "object":
+            props = s.get("properties", {})
+            required = [k for k in s.get("required", []) if k in props]
+            optional = {k: self.strategy(v) for k, v in props.items() if k not in required}
+            return st.fixed_dictionaries({k: self.strategy(props[k]) for k in required}, optional=optional)
+        if kind == "array":
+            low = int(s.get("minItems", 0))
+            high = int(s.get("maxItems", low + 3))
+            return st.lists(self.strategy(s.get("items", {})), min_size=low, max_size=min(high, low + 3))
+        if kind == "string":
+            return self._string(s)
+        if kind == "integer":
+            low, high = bounds(s, -(10**6), 10**6)
+            edges = [v for v in (low, high, 0, 1) if low <= v <= high]
+            return st.one_of(st.sampled_from(edges), st.integers(low, high))
+        if kind == "number":
+            low, high = bounds(s, -(10**6), 10**6)
+            return st.one_of(st.integers(int(low), int(high)),
+                             st.floats(low, high, allow_nan=False, allow_infinity=False))
+        if kind == "boolean":
+            return st.booleans()
+        if kind == "null":
+            return st.none()
+        return st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=5))
+
+    def _string(self, s: dict[str, Any]) -> st.SearchStrategy[str]:
+        if s.get("format") == "date":
+            return self.days().map(date.isoformat)
+        if s.get("format") == "date-time":
+            return st.one_of(st.sampled_from(self.boundary_moments()),
+                             st.builds(lambda d, sec: (datetime.combine(d, time(), BEIJING)
+                                                       + timedelta(seconds=sec)).isoformat(),
+                                       self.days(), st.integers(0, 86_399)))
+        low = int(s.get("minLength", 0))
+        if "pattern" in s:
+            most = s.get("maxLength")
+            return st.from_regex(s["pattern"], fullmatch=True).filter(
+                lambda v: low <= len(v) and (most is None or len(v) <= most))
+        high = int(s.get("maxLength", max(low, 24)))
+        chars = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+        return st.text(chars, min_size=low, max_size=min(high, low + 24))
+
+    def days(self) -> st.SearchStrategy[date]:
+        return st.one_of(st.sampled_from(self.boundary_days()), st.dates(self.first, self.as_of))
+
+    # -- the simplest valid instance --------------------------------------------------------------------
+    def simplest(self, schema: dict[str, Any], counters: dict[str, int] | None = None) -> Any:
+        """A deterministic valid instance: required fields only, the first enum value or example (the k-th
+        use of one named schema takes its k-th example), the as-of date, else Hypothesis' minimal value."""
+        counters = {} if counters is None else counters
+        name = schema.get("$ref", "")
+        s = self.resolve(schema)
+        if s.get("examples"):
+            k = counters.get(name, 0)
+            counters[name] = k + 1
+            return s["examples"][k % len(s["examples"])]
+        if "const" in s:
+            return s["const"]
+        if "enum" in s:
+            return s["enum"][0]
+        for key in ("oneOf", "anyOf"):
+            if key in s:
+                return self.simplest(s[key][0], counters)
+        kind = s.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "null")
+            s = {**s, "type": kind}
+        if kind == "object" or (kind is None and "properties" in s):
+            props = s.get("properties", {})
+            return {k: self.simplest(props[k], counters) for k in s.get("required", []) if k in props}
+        if kind == "string" and s.get("format") == "date":
+            return self.as_of.isoformat()
+        if kind == "string" and s.get("format") == "date-time":
+            return self.boundary_moments()[0]
+        return _minimal(self._strategy(s))
+
+    # -- what to substitute and mutate ------------------------------------------------------------------
+    def fields(self, schema: dict[str, Any], value: Any, prefix: tuple[Any, ...] = ()
+               ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any], bool]]:
+        """(path, schema, required) for every property of an object value, depth first (objects and the
+        first item of arrays)."""
+        s = self.resolve(schema)
+        if isinstance(value, dict):
+            props = s.get("properties", {})
+            for key, sub in props.items():
+                yield (*prefix, key), sub, key in s.get("required", [])
+                if key in value:
+                    yield from self.fields(sub, value[key], (*prefix, key))
+        elif isinstance(value, list) and value and "items" in s:
+            yield from self.fields(s["items"], value[0], (*prefix, 0))
+
+    def alternatives(self, schema: dict[str, Any]) -> list[Any]:
+        """Values to cover deterministically for one field: enum values, examples, date boundaries,
+        integer bounds, the :data:`PATTERN_EDGES` its pattern takes."""
+        s = self.resolve(schema)
+        out: list[Any] = list(s.get("enum", [])) + list(s.get("examples", []))
+        for key in ("oneOf", "anyOf"):
+            for alt in s.get(key, []):
+                out.extend(self.alternatives(alt))
+        kinds: list[Any] = s["type"] if isinstance(s.get("type"), list) else [s.get("type")]
+        if "string" in kinds and "pattern" in s:
+            out.extend(v for v in PATTERN_EDGES if re.search(s["pattern"], v))
+        if "string" in kinds and s.get("format") == "date":
+            out.extend(d.isoformat() for d in self.boundary_days())
+        if "string" in kinds and s.get("format") == "date-time":
+            out.extend(self.boundary_moments())
+        if "integer" in kinds:
+            low, high = bounds(s, None, None)
+            out.extend(v for v in (low, high) if v is not None)
+        if "null" in kinds:
+            out.append(None)
+        return out
+
+    def breakers(self, schema: dict[str, Any], required: bool) -> list[tuple[str, Any]]:
+        """Schema-breaking replacements for one field: (how, value); value ``DROP`` removes the field."""
+        s = self.resolve(schema)
+        kinds: list[Any] = s["type"] if isinstance(s.get("type"), list) else [s.get("type")]
+        out: list[tuple[str, Any]] = []
+        if required:
+            out.append(("drop", DROP))
+        out.append(("null", None))
+        for kind in kinds:
+            if kind in WRONG_TYPE:
+                out.append((f"wrong type (not {kind})", WRONG_TYPE[kind]))
+        if "enum" in s:
+            out.append(("not one of the enum values", "not-an-enum-value"))
+        if "string" in kinds:
+            if "maxLength" in s:
+                out.append(("longer than maxLength", "x" * (int(s["maxLength"]) + 1)))
+            if s.get("minLength", 0) > 0:
+                out.append(("shorter than minLength", ""))
+            if "pattern" in s:
+                out.append(("breaks the pattern", "!?"))
+        if "integer" in kinds or "number" in kinds:
+            low, high = bounds(s, None, None)
+            if low is not None:
+                out.append(("below minimum", low - 1))
+            if high is not None:
+                out.append(("above maximum", high + 1))
+        if s.get("additionalProperties") is False or (kinds == ["object"] and s.get("additionalProperties") is False):
+            out.append(("an unknown field", EXTRA))
+        return out
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+DROP = _Marker("DROP")
+EXTRA = _Marker("EXTRA")
+
+
+def bounds(s: dict[str, Any], low: Any, high: Any) -> tuple[Any, Any]:
+    if "minimum" in s:
+        low = s["minimum"]
+    if "exclusiveMinimum" in s:
+        low = s["exclusiveMinimum"] + 1
+    if "maximum" in s:
+        high = s["maximum"]
+    if "exclusiveMaximum" in s:
+        high = s["exclusiveMaximum"] - 1
+    return low, high
+
+
+def _minimal(strategy: st.SearchStrategy[Any]) -> Any:
+    # the first draw is the all-simplest choice sequence: nothing to shrink (see harness.checks.context.minimal)
+    return find(strategy, lambda _: True,
+                settings=settings(database=None, max_examples=1, derandomize=True, phases=(Phase.generate,),
+                                  suppress_health_check=list(HealthCheck)))
+
+
+def _copy(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def set_path(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A copy of ``doc`` with ``path`` set to ``value`` (DROP removes it, EXTRA adds an unknown field)."""
+    out = _copy(doc)
+    parent = out
+    for key in path[:-1]:
+        parent = parent[key]
+    last = path[-1]
+    if value is DROP:
+        parent.pop(last, None)
+    elif value is EXTRA:
+        target = parent[last] if isinstance(parent.get(last) if isinstance(parent, dict) else None, dict) else None
+        (target if target is not None else parent)["unexpected_field"] = 1
+    else:
+        parent[last] = value
+    return out
+
+
