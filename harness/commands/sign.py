@@ -1,9 +1,10 @@
 """sandbox sign BUNDLE --key PATH --signer NAME --role ROLE [--product DIR] [--out CERT]
 
-Exit 0: certificate written. Exit 1: the bundle may not be signed (NOT_CERTIFIED, a partial run, a
-development (in-process) run, an unknown product digest, a profile.json that does not have the recorded
-digest, files changed since the run, or with ``--product`` a product folder whose digest is not the one the
-run recorded); the reason is printed. Exit 2: bad input.
+Exit 0: certificate written, and next to it the one-page summary with its signature block filled in
+(``<name>.summary.html`` and, unless ``--no-pdf``, ``.pdf``). Exit 1: the bundle may not be signed
+(NOT_CERTIFIED, a partial run, a development (in-process) run, an unknown product digest, a profile.json that
+does not have the recorded digest, files changed since the run, or with ``--product`` a product folder whose
+digest is not the one the run recorded); the reason is printed. Exit 2: bad input.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.evidence.bundle import Bundle
 
 HELP = "sign a CERTIFIED evidence bundle: in-toto statement in a DSSE envelope (Ed25519)"
 
@@ -24,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--product", metavar="DIR", help="recompute the product digest from this folder and "
                         "refuse unless it is the one the run recorded")
     parser.add_argument("--out", type=Path, metavar="CERT", help="default: <bundle>.cert.json next to the bundle")
+    parser.add_argument("--no-pdf", action="store_true", help="write the signed summary (<name>.summary.html next "
+                        "to the certificate) without its PDF")
 
 
 def default_certificate_path(bundle: str) -> Path:
@@ -48,11 +55,28 @@ def run(args: argparse.Namespace) -> int:
         except NotEligible as exc:
             print(f"sandbox sign: refused: {exc}", file=sys.stderr)
             return 1
-    envelope = sign_statement(statement, key)
-    out = args.out or default_certificate_path(args.bundle)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
-    p = read_predicate(statement, str(out))
-    print(f"signed {p.product.id} {p.product.version} × {p.profile.id} {p.profile.version}: {p.verdict}, valid "
-          f"until {p.validity.notAfter.date().isoformat()}, by {p.signer.name} ({p.signer.role}) → {out}")
+        envelope = sign_statement(statement, key)
+        out = args.out or default_certificate_path(args.bundle)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
+        p = read_predicate(statement, str(out))
+        print(f"signed {p.product.id} {p.product.version} × {p.profile.id} {p.profile.version}: {p.verdict}, valid "
+              f"until {p.validity.notAfter.date().isoformat()}, by {p.signer.name} ({p.signer.role}) → {out}")
+        for kind, path in signed_summary(bundle, out, pdf=not args.no_pdf).items():
+            print(f"{'summary' if kind == 'summary' else 'summary PDF'}, signature block filled in: {path}")
     return 0
+
+
+def summary_path(certificate: Path) -> Path:
+    """``<name>.summary.html`` next to ``<name>.cert.json`` (or ``<stem>.summary.html`` for another name)."""
+    name = certificate.name.removesuffix(".json").removesuffix(".cert")
+    return certificate.with_name(f"{name}.summary.html")
+
+
+def signed_summary(bundle: Bundle, certificate: Path, *, pdf: bool) -> dict[str, Path]:
+    """The one-page summary with the signature block of the certificate just written (HTML, and PDF)."""
+    from harness.reporting.signature import signature_of
+    from harness.reporting.summary import write_summary
+
+    return write_summary(summary_path(certificate), bundle.verdict(), bundle=bundle,
+                         signature=signature_of(certificate, bundle.digest), pdf=pdf)

@@ -147,8 +147,10 @@ def _description(result: RequirementResult, verdict: VerdictDocument) -> str:
     rows = [("Requirement", f"{result.id} [{result.level}] {result.title}"), ("Status", result.status),
             ("Check", result.check), ("Examples", str(result.examples)),
             ("Seed / as of", f"{verdict.seed} / {verdict.as_of}")]
-    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-    return (f"<table>{table}<tr><th>Source</th><td>{citation_html(result.source)}</td></tr></table>"
+    th = '<th style="text-align:left;vertical-align:top;padding:1px 12px 1px 0;white-space:nowrap">'
+    table = "".join(f"<tr>{th}{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return (f'<table style="border-collapse:collapse">{table}<tr>{th}Source</th><td>{citation_html(result.source)}'
+            "</td></tr></table>"
             + (f"<p>{escape(plain_message(result))}</p>" if result.status != "passed" else ""))
 
 

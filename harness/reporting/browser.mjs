@@ -50,6 +50,7 @@ try {
       if (count === 0) break;
       for (let i = 0; i < count; i++) await closed.nth(i).click({ timeout: 2000 }).catch(() => {});
     }
+    if (wantedShot) await page.screenshot({ path: wantedShot });
     const rows = pane.locator('.attachment-row');
     for (let i = 0; i < await rows.count(); i++) await rows.nth(i).click({ timeout: 2000 }).catch(() => {});
     await page.waitForTimeout(300);
@@ -60,7 +61,6 @@ try {
       links: await pane.locator('a[href]').evaluateAll(els => els.map(a => a.getAttribute('href'))),
       text: (await pane.innerText()).slice(0, 40000),
     };
-    if (wantedShot) await page.screenshot({ path: wantedShot, fullPage: true });
   }
   console.log(JSON.stringify({ commandLine, header, overview, groups, leaves, opened, errors }));
 } finally {
