@@ -36,9 +36,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     import harness.commands as package
+    from harness import __version__
 
     parser = _Parser(prog="sandbox", description="Fintech regulatory-sandbox certification harness",
                      epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"sandbox {__version__}",
+                        help="print the harness version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):

@@ -102,3 +102,20 @@ def run_cli(argv: list[str]) -> int | str | None:
         return main(argv)
     except SystemExit as exc:
         return exc.code
+
+
+def test_version_and_every_argument_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from harness import __version__
+    from harness.cli import build_parser
+
+    assert run_cli(["--version"]) == 0 and capsys.readouterr().out.strip() == f"sandbox {__version__}"
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    missing = [f"{name} {action.option_strings or action.dest}" for name, command in commands.items()
+               for action in command._actions if not action.help]
+    assert missing == [] and {"certify", "report", "sign", "verify", "campaign"} <= set(commands)
+    assert run_cli(["report", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "exit codes:" in text and "4    INCOMPLETE" in text and "--certificate CERT" in text

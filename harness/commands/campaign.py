@@ -19,10 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profiles", nargs="+", metavar="NAME_OR_PATH", help="default: every profile")
     parser.add_argument("--products", nargs="+", metavar="DIR", help="default: every folder in products/")
     parser.add_argument("--workers", type=int, metavar="N", help="parallel certifications (default: cores)")
-    parser.add_argument("--out", type=Path, default=Path("results/campaign"), metavar="DIR")
+    parser.add_argument("--out", type=Path, default=Path("results/campaign"), metavar="DIR",
+                        help="folder for every pair's bundle, campaign.json and the matrix (default: results/campaign)")
     parser.add_argument("--rerun-failed", action="store_true", help="rerun only what failed in the last campaign")
-    parser.add_argument("--seed", type=seed_type)
-    parser.add_argument("--runner", choices=RUNNERS, default="inprocess")
+    parser.add_argument("--seed", type=seed_type, help="one seed for every pair (default: each profile's seed)")
+    parser.add_argument("--runner", choices=RUNNERS, default="inprocess",
+                        help="how each product runs (default: inprocess, a development run)")
 
 
 def run(args: argparse.Namespace) -> int:

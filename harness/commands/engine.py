@@ -14,7 +14,9 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "engine-up.sh"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("up", "cleanup", "status"))
+    parser.add_argument("action", choices=("up", "cleanup", "status"),
+                        help="up: install/start Docker and build the base image; cleanup: remove leftovers of killed "
+                        "runs; status: list the harness's containers")
     parser.add_argument("--all", action="store_true",
                         help="cleanup: also remove containers of runs that are still going")
 

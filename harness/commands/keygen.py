@@ -11,7 +11,8 @@ HELP = "write an Ed25519 signing key pair: PATH (private, mode 0600) and PATH.pu
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", type=Path)
+    parser.add_argument("path", metavar="PATH", type=Path, help="where to write the private key (PATH.pub: the "
+                        "public key)")
     parser.add_argument("--force", action="store_true", help="overwrite existing key files")
 
 

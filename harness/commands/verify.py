@@ -27,7 +27,7 @@ def _moment(text: str) -> datetime:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("certificate", metavar="CERT", type=Path)
+    parser.add_argument("certificate", metavar="CERT", type=Path, help="the .cert.json `sandbox sign` wrote")
     parser.add_argument("--key", required=True, type=Path, metavar="PATH.pub", help="trusted public key")
     parser.add_argument("--bundle", metavar="DIR_OR_TGZ", help="check the bundle's files and verdict too")
     parser.add_argument("--product", metavar="DIR", help="check the product today still has the certified digest")
