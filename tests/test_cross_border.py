@@ -9,7 +9,7 @@ import pytest
 
 from harness.api import certify, statuses
 
-XB_REQUIREMENTS = [f"GZ-XB-{n:03d}" for n in range(1, 12)]
+XB_REQUIREMENTS = [f"GZ-XB-{n:03d}" for n in range(1, 14)]
 DEFECTS = {
     "xb-jpy-two-decimals": "GZ-XB-001",
     "xb-float-rounding": "GZ-XB-002",
@@ -22,6 +22,8 @@ DEFECTS = {
     "xb-screening-fixed-order": "GZ-XB-009",
     "xb-cvv-in-log": "GZ-XB-010",
     "xb-unmasked-resident-id": "GZ-XB-011",
+    "xb-sanctions-beneficiary-only": "GZ-XB-012",
+    "xb-quota-usd-only": "GZ-XB-013",
 }
 
 

@@ -84,20 +84,32 @@ def covered(day: date, *currencies: str) -> bool:
     return end is not None and day <= end
 
 
-def quote_on(ctx: CheckContext, client: CrossBorderClient, request: dict[str, str], day: date
-             ) -> dict[str, Any] | None:
-    """Quote ``request``. On a day the ECB oracle covers, the product must quote; past the oracle the contract
-    allows a quote or a 422 problem+json of type urn:sandbox:xb:no-rate-for-date (None), nothing else."""
-    if covered(day, request["sell_currency"], request["buy_currency"]):
-        return client.quote(request)
-    status, body = client.attempt("quote", request)
+def answer_on(ctx: CheckContext, client: CrossBorderClient, operation: str, request: dict[str, Any], day: date,
+              *currencies: str) -> dict[str, Any] | None:
+    """Send the valid ``request`` of ``operation``, dated ``day``. On a day the ECB oracle covers for
+    ``currencies``, the product must answer it (200); past the oracle the contract allows an answer or a 422
+    problem+json of type urn:sandbox:xb:no-rate-for-date (None), nothing else (a 5xx is a failure anyway)."""
+    if covered(day, *currencies):
+        return dict(client.call(operation, request))
+    status, body = client.attempt(operation, request)
     if status == 200:
         return dict(body)
     if status == 422 and isinstance(body, dict) and body.get("type") == NO_RATE:
         return None
     assert client.last is not None
-    ctx.fail(f"a quote for {day} (past the ECB oracle's last fixing) answered {status}; the contract allows a "
-             f"quote or 422 problem+json type {NO_RATE}", exchange=client.last.as_dict())
+    ctx.fail(f"{operation} dated {day} (past the ECB oracle's last fixing) answered {status}; the contract allows "
+             f"an answer or 422 problem+json type {NO_RATE}", exchange=client.last.as_dict())
+
+
+def quote_on(ctx: CheckContext, client: CrossBorderClient, request: dict[str, str], day: date
+             ) -> dict[str, Any] | None:
+    """Quote ``request`` (see :func:`answer_on`)."""
+    return answer_on(ctx, client, "quote", request, day, request["sell_currency"], request["buy_currency"])
+
+
+def pay_on(ctx: CheckContext, client: CrossBorderClient, request: dict[str, Any], day: date) -> dict[str, Any] | None:
+    """Pay ``request``, dated ``day``: it counts at its USD equivalent (see :func:`answer_on`)."""
+    return answer_on(ctx, client, "pay", request, day, request["currency"], "USD")
 
 
 def supported(ctx: CheckContext, client: CrossBorderClient, wanted: list[str]) -> dict[str, Any]:

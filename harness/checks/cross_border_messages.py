@@ -19,17 +19,19 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from harness.checks.common import Dec
 from harness.checks.context import CheckContext
-from harness.checks.cross_border_fx import Currencies, last_day_not_before_first
+from harness.checks.cross_border_fx import Currencies, last_day_not_before_first, pay_on, quote_days
 from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
 from harness.money import quantum
 from harness.oracles import namespace, validate_pacs008
-from harness.strategies.cross_border import days, money, transfers, unique_id
+from harness.strategies.cross_border import money, transfers, unique_id
 
 
 class MessageParams(Params):
     currencies: Currencies = Field(min_length=1)
-    first_day: date
+    first_day: date = Field(description="Payment dates are drawn from first_day up to and including the run's "
+                            "as-of date; last_day (the end of the ECB data the profile relies on), the oracle's last "
+                            "fixing and the days after them are boundaries drawn first")
     last_day: date
     max_amount: Dec = Field(Decimal("50000"), gt=0, le=Decimal("1000000000000"))
     max_total_digits: int = Field(18, ge=1, le=18, description="ISO 20022 amounts have at most 18 digits")
@@ -46,20 +48,26 @@ class MessageParams(Params):
         return fraction
 
 
-def transfer_strategy(p: MessageParams) -> st.SearchStrategy[dict[str, Any]]:
+def transfer_strategy(ctx: CheckContext, p: MessageParams) -> st.SearchStrategy[dict[str, Any]]:
+    """Complete transfers dated up to and including the run's as-of date (the clock moves: past the rate
+    table a payment may be answered 422 no-rate-for-date, never a 5xx)."""
+    days = quote_days(ctx, p.first_day, p.last_day, [*p.currencies, "USD"])
+
     @st.composite
     def draw(d: st.DrawFn) -> dict[str, Any]:
         currency = d(st.sampled_from(p.currencies))
-        day = d(days(p.first_day, p.last_day))
-        return d(transfers(currency, money(currency, quantum(currency), p.max_amount), day))
+        return d(transfers(currency, money(currency, quantum(currency), p.max_amount), d(days)))
 
     return draw()
 
 
-def executed(ctx: CheckContext, client: CrossBorderClient, request: dict[str, Any]) -> dict[str, Any]:
-    """Pay ``request`` (its payment_id made unique in place) and insist it is executed."""
+def executed(ctx: CheckContext, client: CrossBorderClient, request: dict[str, Any]) -> dict[str, Any] | None:
+    """Pay ``request`` (its payment_id made unique in place) and insist it is executed; None when, past the
+    ECB oracle, the product answered the contract's 422 no-rate-for-date problem instead."""
     request["payment_id"] = unique_id(request)["payment_id"]
-    payment = client.pay(request)
+    payment = pay_on(ctx, client, request, date.fromisoformat(request["at"][:10]))
+    if payment is None:
+        return None
     if payment["status"] != "executed":
         ctx.fail(f"a complete, valid transfer was refused: {payment['reasons']}", payment=payment)
     return payment
@@ -84,9 +92,10 @@ def iso20022(ctx: CheckContext, p: MessageParams) -> None:
     client = ctx.client(CrossBorderClient)
     declared = client.info()["pacs008_version"]
 
-    @ctx.given(request=transfer_strategy(p))
+    @ctx.given(request=transfer_strategy(ctx, p))
     def prop(request: dict[str, Any]) -> None:
-        executed(ctx, client, request)
+        if executed(ctx, client, request) is None:
+            return
         message = client.message(request["payment_id"])
         if message["version"] != declared:
             ctx.fail(f"message is {message['version']}, the product declares {declared}", pacs008=message)
@@ -142,7 +151,7 @@ def pfi_c3(ctx: CheckContext, p: C3Params) -> None:
     """Canary C3 values (CVV, PIN, track data) never appear in a response, an outbound message or the log."""
     client = ctx.client(CrossBorderClient)
 
-    canaries = st.tuples(transfer_strategy(p), cards()).filter(lambda rc: not any(
+    canaries = st.tuples(transfer_strategy(ctx, p), cards()).filter(lambda rc: not any(
         _appears(rc[1][k], json.dumps(rc[0])) for k in ("cvv", "pin")))
 
     @ctx.given(request_card=canaries)
@@ -151,10 +160,15 @@ def pfi_c3(ctx: CheckContext, p: C3Params) -> None:
         logged_before = len(ctx.control.logs())
         request = {**request, "card": card}
         payment = executed(ctx, client, request)
-        message = client.message(request["payment_id"])
-        places = {"payment response": json.dumps(payment, ensure_ascii=False),
-                  "message response": json.dumps(message, ensure_ascii=False),
-                  "product log": ctx.control.logs()[logged_before:]}
+        if payment is None:  # the 422 no-rate problem: it must not carry C3 data either
+            assert client.last is not None
+            places = {"problem response": json.dumps(client.last.response, ensure_ascii=False),
+                      "product log": ctx.control.logs()[logged_before:]}
+        else:
+            message = client.message(request["payment_id"])
+            places = {"payment response": json.dumps(payment, ensure_ascii=False),
+                      "message response": json.dumps(message, ensure_ascii=False),
+                      "product log": ctx.control.logs()[logged_before:]}
         for kind in ("cvv", "pin", "track2"):
             for where, text in places.items():
                 if _appears(card[kind], text):
@@ -184,10 +198,12 @@ def pfi_c2(ctx: CheckContext, p: C2Params) -> None:
     """Resident ID and phone are masked in responses; outbound messages carry no field they do not need."""
     client = ctx.client(CrossBorderClient)
 
-    @ctx.given(request=transfer_strategy(p), card=cards())
+    @ctx.given(request=transfer_strategy(ctx, p), card=cards())
     def prop(request: dict[str, Any], card: dict[str, str]) -> None:
         request = {**request, "card": {"pan": card["pan"]}}
         payment = executed(ctx, client, request)
+        if payment is None:
+            return
         shown = json.dumps(payment, ensure_ascii=False)
         o = request["originator"]
         for key in ("national_id", "phone"):

@@ -39,6 +39,10 @@ class CrossBorderClient(ContractClient):
         reports: list[dict[str, Any]] = self._dict("reports", day=day)["reports"]
         return reports
 
+    def sanctions_reports(self, day: str) -> list[dict[str, Any]]:
+        reports: list[dict[str, Any]] = self._dict("sanctions_reports", day=day)["reports"]
+        return reports
+
     def load_list(self, list_id: str, entries: list[dict[str, str]]) -> dict[str, Any]:
         return self._dict("load_list", {"list_id": list_id, "entries": entries})
 

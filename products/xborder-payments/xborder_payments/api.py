@@ -40,6 +40,7 @@ class XBorderApp:
             ("POST", re.compile(r"^/v1/xb/payments$"), lambda b, _: (200, s.pay(b))),
             ("GET", re.compile(r"^/v1/xb/messages/(?P<payment>[^/]+)$"), self.message),
             ("GET", re.compile(r"^/v1/xb/reports/(?P<day>[^/]+)$"), self.reports),
+            ("GET", re.compile(r"^/v1/xb/sanctions-reports/(?P<day>[^/]+)$"), self.sanctions_reports),
             ("PUT", re.compile(r"^/v1/xb/screening/list$"), lambda b, _: (200, s.load_list(b))),
             ("POST", re.compile(r"^/v1/xb/screening$"), lambda b, _: (200, s.screen(b))),
         ]
@@ -54,6 +55,13 @@ class XBorderApp:
         except ValueError:
             return _problem(400, "Bad Request", "day: must be YYYY-MM-DD")
         return 200, self.service.reports(day)
+
+    def sanctions_reports(self, _: Any, match: dict[str, str]) -> tuple[int, Any]:
+        try:
+            day = date.fromisoformat(match["day"])
+        except ValueError:
+            return _problem(400, "Bad Request", "day: must be YYYY-MM-DD")
+        return 200, self.service.sanctions_reports(day)
 
     def route(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
         for verb, pattern, handler in self.routes:

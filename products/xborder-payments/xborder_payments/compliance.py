@@ -1,5 +1,6 @@
 """Compliance rules: the individual annual FX quota (SAFE 2007), large-value transaction reports (PBOC
-Order [2016] No. 3) and the travel rule (FATF Recommendation 16)."""
+Order [2016] No. 3), the travel rule (FATF Recommendation 16) and holds of payments to or from a listed
+party (AML Law 2024 Arts. 40-41)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,33 @@ def travel_rule_gaps(originator: dict[str, Any], beneficiary: dict[str, Any]) ->
     if not any(str(x or "").strip() for x in identifiers) and not has_birth:
         gaps.append("originator.address|national_id|customer_id|birth_date+birth_place")
     return gaps
+
+
+@dataclass(frozen=True)
+class SanctionsReport:
+    report_id: str
+    payment_id: str
+    day: date
+    party: str
+    entry_id: str
+    amount: str
+    currency: str
+
+
+class Holds:
+    """Payments held because a party is on the sanctions list, each with the report filed for it."""
+
+    def __init__(self) -> None:
+        self.reports: list[SanctionsReport] = []
+        self._lock = threading.Lock()
+
+    def hold(self, payment_id: str, day: date, party: str, entry_id: str, amount: str, currency: str
+             ) -> SanctionsReport:
+        with self._lock:
+            report = SanctionsReport(f"SAN-{day:%Y%m%d}-{len(self.reports) + 1:05d}", payment_id, day, party,
+                                     entry_id, amount, currency)
+            self.reports.append(report)
+            return report
+
+    def filed(self, day: date) -> list[SanctionsReport]:
+        return [r for r in self.reports if r.day == day]

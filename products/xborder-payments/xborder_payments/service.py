@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from xborder_payments import iso20022, validation
-from xborder_payments.compliance import LargeValueReporting, QuotaLedger, travel_rule_gaps
+from xborder_payments.compliance import Holds, LargeValueReporting, QuotaLedger, travel_rule_gaps
 from xborder_payments.currencies import fmt, to_minor
 from xborder_payments.fx import FxDesk, RateTable
 from xborder_payments.screening import Screener
@@ -47,6 +47,8 @@ class XBorderService:
     ledger_class: type[QuotaLedger] = QuotaLedger
     reporting_class: type[LargeValueReporting] = LargeValueReporting
     screener_class: type[Screener] = Screener
+    screened_parties: tuple[str, ...] = ("originator", "beneficiary")
+    """Whose names a payment is screened for: the customer and the counterparty (AML Law 2024 Art. 41)."""
 
     def __init__(self, policy: Policy | None = None) -> None:
         self.policy = policy or Policy()
@@ -56,6 +58,7 @@ class XBorderService:
         self.quota = self.ledger_class(self.policy.annual_quota_usd)
         self.reporting = self.reporting_class(self.policy.report_cny, self.policy.report_usd)
         self.screener = self.screener_class(self.policy.screening_threshold)
+        self.holds = Holds()
         self.messages: dict[str, dict[str, str]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -122,6 +125,9 @@ class XBorderService:
         if "purpose" in req:
             validation.text(req["purpose"], "purpose")
         card = validation.card(req["card"]) if "card" in req else None
+        hits = self.sanctions_hits({"originator": originator, "beneficiary": beneficiary})
+        if hits:
+            return self.held(req["payment_id"], at.date(), amount, currency, originator, beneficiary, hits)
         usd = self.usd_equivalent(amount, currency, at.date())
         reasons = self.refusals(amount, currency, usd, originator, beneficiary)
         self.log_payment(req["payment_id"], amount, currency, card, reasons)
@@ -140,6 +146,33 @@ class XBorderService:
         if report is not None:
             log.info("large-value report %s filed for payment %s", report.report_id, req["payment_id"])
         return {**result, "message_id": message_id}
+
+    def sanctions_hits(self, parties: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+        """(party, list entry) for every screened party whose name is on the loaded list."""
+        hits = []
+        for who in self.screened_parties:
+            name = str(parties[who].get("name", ""))
+            result = self.screener.screen(name) if name.strip() else {"hit": False}
+            if result["hit"]:
+                hits.append((who, str(result["entry_id"])))
+        return hits
+
+    def held(self, payment_id: str, day: date, amount: Decimal, currency: str, originator: dict[str, Any],
+             beneficiary: dict[str, Any], hits: list[tuple[str, str]]) -> dict[str, Any]:
+        """Not executed, no message, funds held, one sanctions report per listed party (AML Law 2024 Art. 40)."""
+        for who, entry_id in hits:
+            report = self.holds.hold(payment_id, day, who, entry_id, fmt(amount, currency), currency)
+            log.warning("payment %s held: %s matches list entry %s (report %s)", payment_id, who, entry_id,
+                        report.report_id)
+        return {"payment_id": payment_id, "status": "held",
+                "reasons": [f"sanctions_hit:{who}:{entry_id}" for who, entry_id in hits],
+                "amount": fmt(amount, currency), "currency": currency,
+                "originator": self.masked(originator), "beneficiary": self.masked(beneficiary)}
+
+    def sanctions_reports(self, day: date) -> dict[str, Any]:
+        return {"day": day.isoformat(), "reports": [
+            {"report_id": r.report_id, "payment_id": r.payment_id, "day": r.day.isoformat(), "party": r.party,
+             "entry_id": r.entry_id, "amount": r.amount, "currency": r.currency} for r in self.holds.filed(day)]}
 
     def refusals(self, amount: Decimal, currency: str, usd: Decimal, originator: dict[str, Any],
                  beneficiary: dict[str, Any]) -> list[str]:
