@@ -115,6 +115,14 @@ def test_erasing_the_egress_record_does_not_hide_the_attempts() -> None:
     assert "telemetry.vendor-analytics.example" in res["message"]
 
 
+def test_egress_below_the_audit_hook_is_recorded_from_outside_the_container() -> None:
+    doc = certify(HOSTILE / "bypass-probe", PROFILE, runner="docker", only=["NAT-RES-003"])
+    res = result(doc, "NAT-RES-003")
+    assert res["status"] == "failed", res["message"]
+    assert "203.0.113.7:443" in res["message"] and "198.51.100.9:8443" in res["message"]
+    assert "host observation of the network namespace" in doc["runner"]["network"]["egress_recorded_by"]
+
+
 def test_floods_are_cut_at_the_profile_limits_and_fail_with_evidence() -> None:
     doc = certify(HOSTILE / "flood-small", PROFILE, runner="docker", only=["NAT-RES-003"])
     res = result(doc, "NAT-RES-003")

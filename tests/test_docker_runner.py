@@ -44,7 +44,9 @@ def running() -> Iterator[DockerRunner]:
 def test_container_runs_isolated_with_the_profile_limits(running: DockerRunner) -> None:
     container = connect().containers.get(running._container.id)
     host = container.attrs["HostConfig"]
-    assert host["NetworkMode"] == "none"
+    keeper = connect().containers.get(running._keeper.id)  # holds the observed network namespace
+    assert host["NetworkMode"] == f"container:{keeper.id}" and keeper.attrs["HostConfig"]["NetworkMode"] == "none"
+    assert keeper.attrs["HostConfig"]["CapDrop"] == ["ALL"] and keeper.labels[LABEL_RUN] == running.run_id
     assert host["ReadonlyRootfs"] is True
     assert host["CapDrop"] == ["ALL"]
     assert host["SecurityOpt"] == ["no-new-privileges"]
@@ -55,8 +57,13 @@ def test_container_runs_isolated_with_the_profile_limits(running: DockerRunner) 
     probe = "import os,socket; print(os.getuid()); open('/etc/x','w')"
     code, output = container.exec_run(["python3", "-c", probe])
     assert code != 0 and b"65534" in output and b"Read-only file system" in output
-    code, output = container.exec_run(["python3", "-c", "import socket; socket.create_connection(('1.1.1.1', 53), 2)"])
-    assert code != 0 and b"Network is unreachable" in output
+    code, output = container.exec_run(["python3", "-I", "-c",
+                                       "import socket; socket.create_connection(('1.1.1.1', 53), 2)"])
+    assert code != 0 and b"Connection refused" in output  # nothing leaves; the attempt is seen from the host
+    assert {"event": "tcp connect", "target": "1.1.1.1:53", "source": "network"}.items() <= next(
+        a for a in running.egress_attempts() if a["source"] == "network").items()
+    code, output = container.exec_run(["python3", "-c", "import socket; socket.socket(socket.AF_PACKET, 3)"])
+    assert code != 0 and b"Operation not permitted" in output  # it cannot watch, or undo, what the host set up
     code, output = container.exec_run(["grep", "CapEff", "/proc/1/status"])
     assert output.split()[-1] == b"0000000000000000"
     with httpx.Client(transport=running.transport(), base_url="http://product") as http:
@@ -137,7 +144,7 @@ def test_killed_harness_leftovers_are_removed_by_engine_cleanup() -> None:
     assert leftovers(), "SIGKILL gives the harness no chance to clean up"
     done = subprocess.run([sys.executable, "-m", "harness.cli", "engine", "cleanup"], cwd=ROOT,
                           capture_output=True, text=True, check=True)
-    assert "removed 1 container" in done.stdout
+    assert "removed 2 container" in done.stdout  # the product and the keeper of its network namespace
     assert leftovers() == []
     assert not list(Path("/tmp").glob("sbx-*/owner"))
 

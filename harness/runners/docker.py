@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from harness.errors import ProductError, ProductStartError, RunnerError
-from harness.runners import images, productfs
+from harness.runners import images, netwatch, productfs
 from harness.runners.base import Runner, register, unregister
 from harness.runners.egress import EgressChannel
 from harness.runners.guard import Guard, GuardedTransport
@@ -117,6 +117,8 @@ class DockerRunner(Runner):
         self._guard = Guard()
         self._log_tail = 256 * 1024
         self._tmpfs: list[str] = []
+        self._keeper: Any = None
+        self._watch: netwatch.NetworkWatch | None = None
 
     # -- paths ---------------------------------------------------------------------------------------
     @property
@@ -231,6 +233,11 @@ class DockerRunner(Runner):
                    str(self._folder / "d"): {"bind": "/data", "mode": "rw"},
                    str(self._folder / "p"): {"bind": "/sandbox-probe", "mode": "ro"},
                    str(self._folder / "e"): {"bind": "/run/sandbox-egress", "mode": "ro"}}
+        if netwatch.available():  # the product joins a namespace the host observes (netwatch.py)
+            keeper = netwatch.start_keeper(self._client, f"sbx-{manifest.id}-{self.run_id[:10]}-net", labels)
+            self._keeper = keeper
+            self._watch = netwatch.NetworkWatch(keeper.attrs["State"]["Pid"], self._egress.add)
+            self._options["network_mode"] = f"container:{keeper.name}"
         command = manifest.container.command if manifest.container else None
         self._container = self._client.containers.create(
             self._image.id, command=command, name=f"sbx-{manifest.id}-{self.run_id[:10]}", labels=labels,
@@ -267,13 +274,18 @@ class DockerRunner(Runner):
 
     def stop(self) -> None:
         """Remove the container (and its anonymous volumes) and the run folder; safe to call twice."""
-        container, self._container = self._container, None
-        if container is not None:
-            try:
-                container.remove(force=True, v=True)
-            except Exception as exc:  # already gone, or the engine went away: nothing else to do
-                if "No such container" not in str(exc):
-                    self.progress(f"could not remove container {container.name}: {exc}")
+        for attribute in ("_container", "_keeper"):  # the product first: it uses the keeper's namespace
+            container = getattr(self, attribute)
+            setattr(self, attribute, None)
+            if container is not None:
+                try:
+                    container.remove(force=True, v=True)
+                except Exception as exc:  # already gone, or the engine went away: nothing else to do
+                    if "No such container" not in str(exc):
+                        self.progress(f"could not remove container {container.name}: {exc}")
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         self._close_socket()
         if self._egress is not None:
             self._egress.close()
@@ -356,6 +368,8 @@ class DockerRunner(Runner):
                               "log_tail_bytes": self._log_tail,
                               "max_response_bytes": self._guard.max_response_bytes,
                               "requirement_wall_s": self._guard.wall_s}
+            info["network"] = {"mode": "none", "egress_recorded_by": ["audit-hook probe (Python)"] + (
+                ["host observation of the network namespace"] if self._options["network_mode"] != "none" else [])}
         return info
 
     def product_digest(self, manifest: Manifest) -> str:
