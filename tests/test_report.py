@@ -19,8 +19,7 @@ from harness.documents.verdict import VerdictDocument
 from harness.evidence.bundle import open_bundle
 from harness.reporting import tools
 from harness.reporting.allure_results import rewrite_results
-from harness.reporting.signature import SignatureBlock
-from harness.reporting.summary import render_summary
+from harness.reporting.summary import SignatureBlock, render_summary
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +190,46 @@ def test_report_bad_input_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_tools_are_installed_by_the_project_script() -> None:
     assert shutil.which("chromium") and (ROOT / "tools" / "node_modules" / ".bin" / "allure").exists()
+
+
+FAIRNESS = {"quantity": "selection-rate ratio across gender (female / male)", "estimate": 0.62,
+            "interval": [0.0, 0.71], "confidence": "0.99", "rule": "fail when the upper bound is below 0.8",
+            "threshold": "0.8", "false_failure_rate": "0.01", "method": "Katz log", "n": {"female": 300},
+            "comparisons": 2, "all": [
+                {"quantity": "selection-rate ratio across gender (female / male)", "estimate": 0.62,
+                 "interval": [0.0, 0.71], "threshold": "0.8", "violated": True},
+                {"quantity": "p99 latency (ms)", "estimate": 41.0, "interval": [38.5, 44.0], "threshold": "50",
+                 "violated": False}]}
+
+
+def test_sampled_decisions_are_charted_in_the_summary_and_in_allure(bundle: Path, tmp_path: Path) -> None:
+    base = _verdict(bundle)
+    results = [r.model_copy(update={"statistics": FAIRNESS}) if r.id == "EV-CREDIT-001" else r
+               for r in base.requirements]
+    page = render_summary(base.model_copy(update={"requirements": results}))
+    chart = page[page.index('id="chart-EV-CREDIT-001"'):]
+    assert '<svg class="chart interval-chart"' in chart and "selection-rate ratio across gender" in chart
+    assert "0.62 [0.0, 0.71] vs 0.8" in chart and "41.0 [38.5, 44.0] vs 50" in chart
+    assert 'stroke="#cf222e"' in chart and 'stroke="#2da44e"' in chart  # the violated one red, the other green
+    staged = tmp_path / "staged"
+    shutil.copytree(bundle / "allure-results", staged)
+    with open_bundle(bundle) as b:
+        rewrite_results(staged, base.model_copy(update={"requirements": results}), b.replays(), "x")
+    check = _results(staged)["EV-CREDIT-001"]["steps"][2]
+    svg = next(a for a in check["attachments"] if a["type"] == "image/svg+xml")
+    assert (staged / svg["source"]).read_text().startswith("<svg") and svg["name"] == "chart"
+
+
+def test_campaign_summary_with_the_matrix_as_a_heat_map(tmp_path: Path) -> None:
+    out = tmp_path / "campaign"
+    defect = product_copy(ROOT / "tests" / "defects" / "credit-generic-reason", tmp_path / "credit-generic-reason")
+    assert main(["campaign", "--profiles", MINI, "--products", str(REFERENCE_CREDIT), str(defect), "--out", str(out),
+                 "--workers", "2"]) == 1
+    assert main(["report", str(out), "--out", str(tmp_path / "report")]) == 0
+    page = (tmp_path / "report" / "summary.html").read_text()
+    assert "2 pair(s): 1 CERTIFIED, 1 NOT CERTIFIED" in page and 'id="pair-rural-microloan__evidence-mini"' in page
+    assert "EV-CREDIT-001 [MUST] failed" in page  # why the defect is not certified
+    heat = page[page.index('<svg class="chart heat-map"'):]
+    assert "<title>EV-CREDIT-001 × credit-generic-reason × evidence-mini: failed</title>" in heat
+    assert "<title>EV-CREDIT-001 × rural-microloan × evidence-mini: passed</title>" in heat
+    assert (tmp_path / "report" / "summary.pdf").read_bytes().startswith(b"%PDF")

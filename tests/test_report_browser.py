@@ -8,9 +8,7 @@ Needs the tools of scripts/allure-install.sh (Allure command line, playwright-co
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +18,7 @@ from conftest import MINI, REFERENCE_CREDIT, ROOT, product_copy
 
 from harness.api import certify
 from harness.cli import main
-
-BROWSER = ROOT / "harness" / "reporting" / "browser.mjs"
+from harness.reporting.tools import open_from_disk
 
 
 def mini_with_resilience(folder: Path) -> Path:
@@ -33,14 +30,6 @@ def mini_with_resilience(folder: Path) -> Path:
     path = folder / "evidence-mini-res.yaml"
     path.write_text(yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
-
-
-def open_from_disk(report: Path, first_screen: Path, requirement: str = "", shot: Path | None = None
-                   ) -> dict[str, Any]:
-    argv = ["node", str(BROWSER), str(report), str(first_screen)] + ([requirement, str(shot)] if requirement else [])
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return dict(json.loads(done.stdout))
 
 
 @pytest.fixture(scope="module")

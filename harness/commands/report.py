@@ -1,5 +1,8 @@
 """sandbox report BUNDLE [--out DIR] [--certificate CERT]: reports a certification officer can act on.
 
+For a campaign folder (``sandbox campaign``'s --out, holding campaign.json) it writes the campaign summary
+instead: every pair's verdict and the requirements × pairs matrix as a heat map (summary.html, summary.pdf).
+
 Writes into DIR (default ``results/report-<bundle name>``):
 
 * ``report.html``: the Allure report as one file (``allure generate --single-file``); it opens from a
@@ -35,7 +38,7 @@ HELP = "build the Allure report (one file that opens anywhere, and a folder) and
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("bundle", metavar="BUNDLE", help="evidence bundle: the folder `sandbox certify` wrote, "
-                        "or its .tar.gz")
+                        "or its .tar.gz; or a campaign folder (campaign.json): its summary with the matrix")
     parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the reports (default: "
                         "results/report-<bundle name>)")
     parser.add_argument("--certificate", type=Path, metavar="CERT", help="signed certificate whose signature "
@@ -92,9 +95,8 @@ def build_report(bundle_path: str, out: Path, *, certificate: Path | None = None
                  ) -> dict[str, Path]:
     """Build every report of a bundle into ``out``; the paths written, by kind."""
     from harness.evidence.bundle import open_bundle
-    from harness.reporting.allure_page import add_header
-    from harness.reporting.signature import find_certificate, signature_of
-    from harness.reporting.summary import write_summary
+    from harness.reporting.allure import add_header
+    from harness.reporting.summary import find_certificate, signature_of, write_summary
     from harness.reporting.tools import allure_command, allure_generate, progress
 
     allure = allure_command()
@@ -130,8 +132,13 @@ def build_report(bundle_path: str, out: Path, *, certificate: Path | None = None
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.reporting.campaign_summary import is_campaign, write_campaign_summary
+
     out = args.out or Path("results") / f"report-{bundle_name(args.bundle)}"
-    paths = build_report(args.bundle, out, certificate=args.certificate, pdf=not args.no_pdf)
+    if is_campaign(args.bundle):
+        paths = write_campaign_summary(Path(args.bundle), out, pdf=not args.no_pdf)
+    else:
+        paths = build_report(args.bundle, out, certificate=args.certificate, pdf=not args.no_pdf)
     labels = {"report": "Allure report (one file, opens from disk)", "beside": "  copy next to the bundle",
               "allure": "Allure report (folder, to serve)", "summary": "Summary", "pdf": "Summary PDF"}
     for key, label in labels.items():

@@ -75,8 +75,7 @@ def summary_path(certificate: Path) -> Path:
 
 def signed_summary(bundle: Bundle, certificate: Path, *, pdf: bool) -> dict[str, Path]:
     """The one-page summary with the signature block of the certificate just written (HTML, and PDF)."""
-    from harness.reporting.signature import signature_of
-    from harness.reporting.summary import write_summary
+    from harness.reporting.summary import signature_of, write_summary
 
     return write_summary(summary_path(certificate), bundle.verdict(), bundle=bundle,
                          signature=signature_of(certificate, bundle.digest), pdf=pdf)

@@ -8,7 +8,8 @@ rewrites each requirement's result from verdict.json and replay/<REQ>.json:
   applicable, waived): the message starts with that word, never with a Python class name or ``prop(``;
 * the stages of the check as steps: inputs generated, the shrunk counterexample's HTTP exchanges (request,
   response and a ``curl`` line each), the property checked, and how to reproduce it (``sandbox replay``);
-* the citation with its public URL (never a local path) in the description and as the only link.
+* the citation (title, number, article, date; ``url`` and ``retrieved`` from the profile) in the description
+  and as the only link: a public http(s) URL, never a local path (it would be baked into a signed bundle).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.reporting.citations import citation_html, link_name, public_url
+from harness.reporting.charts import interval_chart
 
 if TYPE_CHECKING:
     from harness.documents.replay import RecordedRequest, ReplayDocument
@@ -31,6 +32,58 @@ ALLURE_STATUS = {"passed": "passed", "failed": "failed", "broken": "broken", "no
                  "not_applicable": "skipped", "waived": "unknown"}
 DROPPED_LABELS = {"story", "host", "thread", "parentSuite", "suite", "subSuite", "package"}
 PRODUCT_URL = "$PRODUCT_URL"
+
+
+# -- citations a reader can follow: public URLs only, never a local path of the machine that ran the test ------
+def public_url(source: dict[str, Any]) -> str | None:
+    """The source's address when it is a public web address, else None."""
+    url = str(source.get("url") or "")
+    return url if url.startswith(("https://", "http://")) else None
+
+
+def citation_text(source: dict[str, Any]) -> str:
+    """One line: title, number, article, date [status]; URL (retrieved date)."""
+    if not source:
+        return "no source recorded"
+    parts = [str(source.get(k)) for k in ("regulation", "number", "article") if source.get(k)]
+    text = ", ".join(parts)
+    if source.get("date"):
+        text += f", {source['date']}"
+    if source.get("status"):
+        text += f" [{source['status']}]"
+    url = public_url(source)
+    if url:
+        text += f"; {url}" + (f" (retrieved {source['retrieved']})" if source.get("retrieved") else "")
+    else:
+        text += "; no public URL in the profile"
+    return text
+
+
+def citation_html(source: dict[str, Any]) -> str:
+    """The citation as HTML: the regulation's title linked to its public URL (escaped)."""
+    if not source:
+        return "<span class=\"citation\">no source recorded</span>"
+    title = escape(str(source.get("regulation", "")))
+    url = public_url(source)
+    head = f'<a href="{escape(url)}" rel="noopener noreferrer">{title}</a>' if url else title
+    rest = ", ".join(escape(str(source[k])) for k in ("number", "article") if source.get(k))
+    tail = f", {escape(str(source['date']))}" if source.get("date") else ""
+    status = f' <span class="source-status">[{escape(str(source["status"]))}]</span>' if source.get("status") else ""
+    if url:
+        retrieved = f", retrieved {escape(str(source['retrieved']))}" if source.get("retrieved") else ""
+        where = f' <span class="source-url">({escape(url)}{retrieved})</span>'
+    else:
+        where = ' <span class="source-url">(no public URL in the profile)</span>'
+    note = f'<br><span class="source-note">{escape(str(source["note"]))}</span>' if source.get("note") else ""
+    return f'<span class="citation">{head}, {rest}{tail}{status}{where}{note}</span>'
+
+
+def link_name(source: dict[str, Any]) -> str:
+    """A short label for a link to the source: number and article."""
+    return " ".join(str(source[k]) for k in ("number", "article") if source.get(k)) or "source"
+
+
+# -- reproducing a failure -----------------------------------------------------------------------------------
 
 
 def curl_line(request: RecordedRequest) -> str:
@@ -73,10 +126,19 @@ class _Writer:
         self.folder = folder
 
     def attach(self, name: str, data: Any, kind: str = "json") -> dict[str, str]:
-        source = f"{uuid.uuid4()}-attachment.{'json' if kind == 'json' else 'txt'}"
+        extension, media = {"json": ("json", "application/json"), "svg": ("svg", "image/svg+xml")}.get(
+            kind, ("txt", "text/plain"))
+        source = f"{uuid.uuid4()}-attachment.{extension}"
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str) if kind == "json" else str(data)
         (self.folder / source).write_text(text, encoding="utf-8")
-        return {"name": name, "source": source, "type": "application/json" if kind == "json" else "text/plain"}
+        return {"name": name, "source": source, "type": media}
+
+    def statistics(self, statistics: dict[str, Any] | None) -> list[dict[str, str]]:
+        """The statistics of a sampled decision, and their chart (estimates, intervals, thresholds)."""
+        if not statistics:
+            return []
+        chart = interval_chart(statistics)
+        return [self.attach("statistics", statistics)] + ([self.attach("chart", chart, kind="svg")] if chart else [])
 
 
 def _step(name: str, status: str, start: int, *, message: str = "", attachments: list[dict[str, str]] | None = None,
@@ -117,7 +179,7 @@ def _steps(writer: _Writer, result: RequirementResult, verdict: VerdictDocument,
     if result.status in ("not_evaluated", "not_applicable"):
         return [_step(plain_message(result), status, start)]
     if result.status == "passed":
-        stats = [writer.attach("statistics", result.statistics)] if result.statistics else []
+        stats = writer.statistics(result.statistics)
         return [_step(inputs, "passed", start),
                 _step("Check: the requirement held on every example", "passed", start, attachments=stats)]
     if result.status == "broken":
@@ -125,8 +187,7 @@ def _steps(writer: _Writer, result: RequirementResult, verdict: VerdictDocument,
                                                       message=plain_message(result))]
     counter = [writer.attach("counterexample (shrunk)", result.counterexample)] \
         if result.counterexample is not None else []
-    if result.statistics:
-        counter.append(writer.attach("statistics", result.statistics))
+    counter += writer.statistics(result.statistics)
     exchanges = _exchange_steps(writer, replay, start)
     commands = [replay_command(bundle, verdict.product.id, result.id)]
     commands += [curl_line(r) for r in (replay.requests if replay else [])]

@@ -9,20 +9,21 @@ the command that replays it, the not-evaluated list, and the signature block, fi
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.documents.verdict import unsignable_reason
-from harness.reporting.allure_results import replay_command
+from harness.errors import HarnessError
+from harness.reporting.allure_results import citation_html, replay_command
 from harness.reporting.charts import requirement_charts
-from harness.reporting.citations import citation_html
 
 if TYPE_CHECKING:
     from harness.documents.verdict import VerdictDocument
     from harness.evidence.bundle import Bundle
-    from harness.reporting.signature import SignatureBlock
     from harness.verdict import RequirementResult
 
 COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "broken": "#8250df", "not_applicable": "#59636e",
@@ -31,7 +32,8 @@ COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "broken": "#8250df", "not_a
 STYLE = """
 body{font:13px/1.4 system-ui,sans-serif;margin:1.5rem auto;max-width:1100px;color:#1f2328}
 h1{font-size:1.3rem;margin:0 0 .3rem} h2{font-size:1.05rem;margin:1rem 0 .3rem}
-.verdict{font-size:1.5rem;font-weight:700;padding:.3rem .8rem;border-radius:6px;color:#fff;display:inline-block}
+.verdict{font-size:1.3rem;font-weight:700;padding:.15rem .6rem;border-radius:6px;color:#fff;display:inline-block;
+margin-right:.5rem}
 table{border-collapse:collapse;width:100%;margin-top:.4rem} th,td{border-bottom:1px solid #d0d7de;padding:.25rem .4rem;
 text-align:left;vertical-align:top} th{background:#f6f8fa} .status{font-weight:600}
 code,pre{font-size:11px;word-break:break-all;white-space:pre-wrap} pre{background:#f6f8fa;padding:.4rem;margin:.2rem 0}
@@ -44,6 +46,50 @@ display:inline-block;height:1.2rem} .source-url,.source-note{color:#59636e;font-
 """
 
 
+# -- the signature block: read from the certificate `sandbox sign` wrote; displayed, not verified ------------
+@dataclass(frozen=True)
+class SignatureBlock:
+    signer: str
+    role: str
+    key_id: str
+    signed_on: str
+    valid_until: str
+    certificate: str
+    certificate_digest: str
+    bundle_digest: str
+    matches_bundle: bool
+
+
+def find_certificate(bundle: str) -> Path | None:
+    """``<bundle name>.cert.json`` next to the bundle (where ``sandbox sign`` writes it), if it is there."""
+    path = Path(bundle.rstrip("/"))
+    cert = path.with_name(path.name.removesuffix(".tar.gz") + ".cert.json")
+    return cert if cert.is_file() else None
+
+
+def signature_of(cert: Path, bundle_digest: str = "") -> SignatureBlock:
+    """The block for a certificate file; HarnessError (one line) when it is not a certificate."""
+    from harness.documents.certificate import read_predicate
+    from harness.evidence.certificate import payload_of, read_certificate
+
+    envelope = read_certificate(cert)
+    try:
+        statement = payload_of(envelope)
+        key_id = str(envelope["signatures"][0]["keyid"])
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise HarnessError(f"{cert}: not a certificate `sandbox sign` wrote ({type(exc).__name__})") from None
+    predicate = read_predicate(statement, str(cert))
+    return SignatureBlock(
+        signer=predicate.signer.name, role=predicate.signer.role, key_id=key_id,
+        signed_on=predicate.validity.notBefore.date().isoformat(),
+        valid_until=predicate.validity.notAfter.date().isoformat(), certificate=cert.name,
+        certificate_digest="sha256:" + hashlib.sha256(cert.read_bytes()).hexdigest(),
+        bundle_digest=predicate.bundle.digest,
+        matches_bundle=not bundle_digest or bundle_digest == predicate.bundle.digest,
+    )
+
+
+# -- the page -------------------------------------------------------------------------------------------------
 def _status(status: str) -> str:
     colour = COLOURS.get(status, "#000")
     return f'<span class="status status-{escape(status)}" style="color:{colour}">{escape(status)}</span>'
@@ -63,7 +109,8 @@ def _detail(r: RequirementResult) -> str:
 
 
 def _clip_json(value: Any, limit: int = 4000) -> str:
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    """Compact JSON (the page wraps it): a counterexample stays a few lines on the printed page."""
+    text = json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -141,9 +188,10 @@ def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_
     link = f'<p><a href="{escape(allure_href)}">Full Allure report</a></p>' if allure_href else ""
     title = f"{product.id} × {profile.id}: {v}"
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body><h1>Certification summary: {escape(product.id)} × "
-            f"{escape(profile.id)}</h1><p class=\"verdict\" style=\"background:{COLOURS.get(v, '#000')}\">"
-            f"{escape(v.replace('_', ' '))}</p>{banner}<dl>{dl}</dl><h2>Why this verdict</h2><ul>{why}</ul>{link}"
+            f"<style>{STYLE}</style></head><body><h1><span class=\"verdict\" style=\"background:"
+            f"{COLOURS.get(v, '#000')}\">{escape(v.replace('_', ' '))}</span> Certification summary: "
+            f"{escape(product.id)} {escape(product.version)} × {escape(profile.id)} {escape(profile.version)}</h1>"
+            f"{banner}<dl>{dl}</dl><h2>Why this verdict</h2><ul>{why}</ul>{link}"
             f"{_failures(verdict, bundle_source)}{_not_evaluated(verdict)}{requirement_charts(verdict)}"
             f"<h2>Requirements</h2><table><thead><tr><th>Requirement</th><th>Level</th><th>Title</th><th>Status</th>"
             f"<th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>"

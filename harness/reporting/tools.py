@@ -2,16 +2,19 @@
 
 ``scripts/allure-install.sh`` installs the Allure 2 command line and playwright-core into tools/node_modules
 and Debian's chromium; :func:`allure_command` runs it when Allure is missing, with its progress on stderr, so
-``sandbox report`` works on a fresh clone. Chromium prints the summary to PDF (``--print-to-pdf``).
+``sandbox report`` works on a fresh clone. Chromium prints the summary to PDF (``--print-to-pdf``), and
+:func:`open_from_disk` opens a report file in it the way a person's browser does (tests, screenshots).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness.errors import HarnessError
 
@@ -96,3 +99,24 @@ def print_pdf(html: Path, pdf: Path) -> Path | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return pdf if pdf.is_file() and pdf.stat().st_size > 0 else None
+
+
+BROWSER_SCRIPT = Path(__file__).with_name("browser.mjs")
+
+
+def open_from_disk(report: Path, first_screen: Path, requirement: str = "", shot: Path | None = None
+                   ) -> dict[str, Any]:
+    """Open a report file from disk in headless chromium as a person's browser would (browser.mjs: no flag that
+    loosens file:// access) and return what a reader sees: the browser's command line, the verdict header, the
+    overview, the Behaviors tree and, with ``requirement``, that requirement's page; screenshots are saved."""
+    argv = ["node", str(BROWSER_SCRIPT), str(report), str(first_screen)]
+    if requirement:
+        argv += [requirement, str(shot or first_screen.with_name(f"{requirement}.png"))]
+    try:
+        done = subprocess.run(argv, cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HarnessError(f"browser: could not open {report} ({exc})") from None
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise HarnessError(f"browser: could not open {report} (exit {done.returncode}): {tail[0]}")
+    return dict(json.loads(done.stdout))
