@@ -233,3 +233,26 @@ def test_campaign_summary_with_the_matrix_as_a_heat_map(tmp_path: Path) -> None:
     assert "<title>EV-CREDIT-001 × credit-generic-reason × evidence-mini: failed</title>" in heat
     assert "<title>EV-CREDIT-001 × rural-microloan × evidence-mini: passed</title>" in heat
     assert (tmp_path / "report" / "summary.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_every_status_maps_to_a_category_in_plain_words(bundle: Path, tmp_path: Path) -> None:
+    from harness.reporting.allure import CATEGORIES
+
+    base = _verdict(bundle)
+    waiver = {"outcome": "failed", "approver": "Sandbox office", "expires": "2027-06-30", "reason": "fix in 2.1"}
+    changes = {"EV-CREDIT-001": {"status": "waived", "waiver": waiver},
+               "EV-CREDIT-002": {"status": "broken", "message": "RunnerError: the product did not start"},
+               "EV-CREDIT-003": {"status": "not_applicable", "rule": "lender_type rural_commercial_bank is exempt"}}
+    results = [r.model_copy(update=changes[r.id]) for r in base.requirements]
+    staged = tmp_path / "staged"
+    shutil.copytree(bundle / "allure-results", staged)
+    with open_bundle(bundle) as b:
+        rewrite_results(staged, base.model_copy(update={"requirements": results}), b.replays(), "x")
+    found = {k: (v["status"], v["statusDetails"]["message"]) for k, v in _results(staged).items()}
+    assert found["EV-CREDIT-001"][0] == "unknown" and found["EV-CREDIT-001"][1].startswith(
+        "Waived: the product failed (reason codes") and "Sandbox office until 2027-06-30" in found["EV-CREDIT-001"][1]
+    assert found["EV-CREDIT-002"] == ("broken", "Harness or environment error (not the product's fault): "
+                                                "RunnerError: the product did not start")
+    assert found["EV-CREDIT-003"] == ("skipped", "Not applicable: lender_type rural_commercial_bank is exempt")
+    names = [c["name"].split(" (")[0] for c in CATEGORIES]
+    assert names == ["Product failure", "Harness or environment error", "Not evaluated", "Not applicable", "Waived"]
