@@ -25,7 +25,7 @@ STATEFUL = {"SH-RECV-001", "SH-RECV-005"}
 def test_reference_platform_certified_under_shanghai() -> None:
     doc = certify(PLATFORM, "shanghai")
     got = statuses(doc)
-    assert {got[f"SH-RECV-00{i}"] for i in range(1, 6)} == {"passed"}, [
+    assert {got[f"SH-RECV-00{i}"] for i in range(1, 7)} == {"passed"}, [
         r for r in doc["requirements"] if r["status"] in ("failed", "broken")]
     assert {got[f"BC-LEDGER-00{i}"] for i in (1, 2, 3, 4, 6, 7, 8)} == {"passed"}  # the ledger it is built on
     assert got["NAT-CREDIT-001"] == "not_applicable"
@@ -38,7 +38,8 @@ def test_defect_fails_its_requirement(product: Path, requirements: list[str]) ->
     doc = certify(product, "shanghai", only=[requirement])
     result = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert result["status"] == "failed", result
-    assert doc["verdict"] == "NOT_CERTIFIED"
+    # A failed SHOULD alone cannot decide: the run (one requirement selected) stays INCOMPLETE.
+    assert doc["verdict"] == ("NOT_CERTIFIED" if result["level"] == "MUST" else "INCOMPLETE")
     if requirement in STATEFUL:
         steps = result["counterexample"]["steps"]
         assert any(s.startswith("state.") for s in steps), steps

@@ -33,6 +33,13 @@ class ReceivablesClient(ContractClient):
         result: dict[str, Any] = self.call("confirm_receivable", {"party": debtor}, receivable_id=receivable_id)
         return result
 
+    def request_confirmation(self, receivable_id: str, party: str, at: str) -> tuple[int, Any]:
+        return self.attempt("request_confirmation", {"party": party, "at": at}, receivable_id=receivable_id)
+
+    def overdue(self, day: str) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.call("overdue_confirmations", day=day)["overdue"]
+        return result
+
     def finance(self, receivable_id: str, financier: str, amount: str) -> tuple[int, Any]:
         return self.attempt("request_financing",
                             {"receivable_id": receivable_id, "financier": financier, "amount": amount})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,13 @@ def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Refused(422, "invalid", "body must be a JSON object")
     return body
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refused(400, "invalid", f"day {text!r} is not YYYY-MM-DD") from None
 
 
 class ReceivablesApp(LedgerApp):
@@ -35,6 +43,9 @@ class ReceivablesApp(LedgerApp):
         self.route("GET", "/v1/receivables/(?P<rid>[^/]+)", lambda rid: (200, book.view(rid)))
         self.route("POST", "/v1/receivables/(?P<rid>[^/]+)/confirmation",
                    lambda body, rid: (200, book.confirm(rid, _object(body))))
+        self.route("POST", "/v1/receivables/(?P<rid>[^/]+)/confirmation-request",
+                   lambda body, rid: (200, book.request_confirmation(rid, _object(body))))
+        self.route("GET", "/v1/overdue-confirmations/(?P<day>[^/]+)", lambda day: (200, book.overdue(_day(day))))
         self.route("POST", "/v1/financings", lambda body: (201, book.finance(_object(body))))
         self.route("GET", "/v1/financings/(?P<fid>[^/]+)", lambda fid: (200, book.financing(fid)))
         self.route("POST", "/v1/financings/(?P<fid>[^/]+)/repayment",

@@ -19,6 +19,7 @@ from typing import Any
 
 from chain_ledger.ledger import Ledger, Refused, fmt, parse_amount
 
+from receivables_platform.deadlines import confirmation_due, request_day
 from receivables_platform.invoices import invoice_key
 
 CURRENCIES = ("CNY",)
@@ -107,6 +108,34 @@ class Platform:
                 self.commit({"type": "confirmed", "id": rid, "party": party})
             return self.view(rid)
 
+    def request_confirmation(self, rid: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The creditor asks the debtor to confirm; the deadline runs from the first request's day."""
+        party = _party(body, "party")
+        try:
+            day = request_day(_text(body, "at"))
+        except ValueError:
+            raise Refused(422, "invalid", "at must be an ISO 8601 date-time with an offset") from None
+        with self.lock:
+            rec = self._receivable(rid)
+            if party != rec["creditor"]:
+                raise Refused(403, "wrong_party", "only the creditor can request the debtor's confirmation")
+            if not rec["confirmed"] and rec.get("requested") is None:
+                self.commit({"type": "confirmation_requested", "id": rid, "day": day.isoformat()})
+            return self.view(rid)
+
+    def overdue(self, day: date) -> dict[str, Any]:
+        """Unconfirmed receivables whose due day is before ``day``: overdue as of that day."""
+        with self.lock:
+            late = [(rid, rec) for rid, rec in self.receivables.items() if not rec["confirmed"]
+                    and rec.get("requested") is not None and self.due_of(rec) < day]
+            return {"day": day.isoformat(), "overdue": [
+                {"receivable_id": rid, "debtor": rec["debtor"], "creditor": rec["creditor"],
+                 "requested": rec["requested"], "due": self.due_of(rec).isoformat()} for rid, rec in late]}
+
+    def due_of(self, rec: dict[str, Any]) -> date:
+        """The last day the debtor may confirm ``rec`` (Order 802 Art. 16(2))."""
+        return confirmation_due(date.fromisoformat(rec["requested"]))
+
     def finance(self, body: dict[str, Any]) -> dict[str, Any]:
         financier = _party(body, "financier")
         rid = _text(body, "receivable_id", 128)
@@ -169,6 +198,8 @@ class Platform:
             self.by_invoice[event["key"]] = event["id"]
         elif kind == "confirmed":
             self.receivables[event["id"]]["confirmed"] = True
+        elif kind == "confirmation_requested":
+            self.receivables[event["id"]]["requested"] = event["day"]
         elif kind == "financed":
             fin = {k: v for k, v in event.items() if k != "type"}
             self.financings[event["id"]] = {**fin, "status": "live"}
@@ -197,7 +228,9 @@ class Platform:
             return {"id": rid, "debtor": rec["debtor"], "creditor": rec["creditor"],
                     "invoice_number": rec["invoice_number"], "face_value": fmt(rec["face_units"]),
                     "currency": rec["currency"], "due_date": rec["due_date"], "confirmed": rec["confirmed"],
-                    "status": "financed" if live else "free", "financed": fmt(financed), "anchor_tx": rec["anchor_tx"]}
+                    "status": "financed" if live else "free", "financed": fmt(financed), "anchor_tx": rec["anchor_tx"],
+                    "confirmation_requested": rec.get("requested"),
+                    "confirmation_due": self.due_of(rec).isoformat() if rec.get("requested") else None}
 
     def financing(self, fid: str) -> dict[str, Any]:
         with self.lock:
