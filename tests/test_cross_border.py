@@ -3,6 +3,7 @@ defect fails exactly the requirement it was built to break (under the real profi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -50,3 +51,19 @@ def test_defect_fails_its_requirement(defect: str, requirement: str) -> None:
     assert result["level"] == "MUST"
     assert doc["verdict"] == "NOT_CERTIFIED"
     assert result["message"]
+
+
+AFTER_TABLE = date(2026, 12, 1)  # the shipped ECB table ends 2026-10-30
+DATED = ["GZ-XB-005", "GZ-XB-007", "GZ-XB-008", "GZ-XB-012", "GZ-XB-013"]
+
+
+def test_payments_dated_past_the_rate_table_get_a_problem_never_a_5xx() -> None:
+    """The clock moves (issue 12): payments and purchases are dated up to the as-of date, past the rate table.
+    The reference answers them (or the 422 no-rate problem) and passes; the rate-table-end defect's 500 for a
+    payment on the day after the table fails GZ-XB-008 (an explicit example, so at any seed)."""
+    reference = certify("products/xborder-payments", "guangzhou", only=DATED, as_of=AFTER_TABLE)
+    assert {k: statuses(reference)[k] for k in DATED} == dict.fromkeys(DATED, "passed")
+    defect = certify("tests/defects/xb-rate-table-end", "guangzhou", only=["GZ-XB-008"], as_of=AFTER_TABLE)
+    result = next(r for r in defect["requirements"] if r["id"] == "GZ-XB-008")
+    assert result["status"] == "failed" and "500" in result["message"], result["message"]
+    assert result["counterexample"]["request"]["at"].startswith("2026-10-31")

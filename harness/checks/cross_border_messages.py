@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -18,8 +18,14 @@ from hypothesis import strategies as st
 from pydantic import Field, ValidationInfo, field_validator
 
 from harness.checks.common import Dec
-from harness.checks.context import CheckContext
-from harness.checks.cross_border_fx import Currencies, last_day_not_before_first, pay_on, quote_days
+from harness.checks.context import CheckContext, minimal
+from harness.checks.cross_border_fx import (
+    Currencies,
+    last_day_not_before_first,
+    oracle_last_day,
+    pay_on,
+    quote_days,
+)
 from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
 from harness.money import quantum
@@ -61,6 +67,16 @@ def transfer_strategy(ctx: CheckContext, p: MessageParams) -> st.SearchStrategy[
     return draw()
 
 
+def past_the_table(ctx: CheckContext, p: MessageParams) -> list[dict[str, Any]]:
+    """Explicit examples, run first every time: a simplest transfer in each currency on the day after the ECB
+    oracle's last fixing and on the run's as-of day (when those are within the drawn range)."""
+    end = oracle_last_day([*p.currencies, "USD"])
+    edges = ([end + timedelta(days=1)] if end else []) + [ctx.as_of]
+    wanted = sorted({d for d in edges if p.first_day <= d <= ctx.as_of})
+    return [{"request": minimal(transfers(c, money(c, quantum(c), quantum(c)), day))}
+            for day in wanted for c in p.currencies]
+
+
 def executed(ctx: CheckContext, client: CrossBorderClient, request: dict[str, Any]) -> dict[str, Any] | None:
     """Pay ``request`` (its payment_id made unique in place) and insist it is executed; None when, past the
     ECB oracle, the product answered the contract's 422 no-rate-for-date problem instead."""
@@ -92,7 +108,7 @@ def iso20022(ctx: CheckContext, p: MessageParams) -> None:
     client = ctx.client(CrossBorderClient)
     declared = client.info()["pacs008_version"]
 
-    @ctx.given(request=transfer_strategy(ctx, p))
+    @ctx.given(request=transfer_strategy(ctx, p), explicit=past_the_table(ctx, p))
     def prop(request: dict[str, Any]) -> None:
         if executed(ctx, client, request) is None:
             return
