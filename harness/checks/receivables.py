@@ -212,9 +212,10 @@ def machine_for(base: type[ReceivablesModel], ctx: CheckContext) -> type[Receiva
     return type(base.__name__, (base,), {"book": Book(ctx), "ctx": ctx})
 
 
-OPEN = {"debtor": "9131000000000000A1", "number": "FP20250000001", "face": 100_000, "due": date(2030, 1, 31)}
-BORROW = [("first_invoice", OPEN), ("confirm", {"which": 0}),
-          ("finance", {"which": 0, "registration": 0, "share": 100})]
+OPEN: dict[str, Any] = {"debtor": "9131000000000000A1", "number": "FP20250000001", "face": 100_000,
+                        "due": date(2030, 1, 31)}
+BORROW: list[tuple[str, dict[str, Any]]] = [
+    ("first_invoice", OPEN), ("confirm", {"which": 0}), ("finance", {"which": 0, "registration": 0, "share": 100})]
 """The simplest financed invoice: registered, confirmed by its debtor, financed in full."""
 
 
