@@ -1,7 +1,11 @@
-"""Every credit check can fail: each seeded defect fails its requirement, the reference passes them all."""
+"""Every credit check can fail: each seeded defect fails its requirement, the reference passes them all; the
+deterministic cases of the strengthened checks (LPR period edges, due dates, affordability, reasons) hold what
+they claim."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +13,12 @@ import pytest
 from conftest import REFERENCE_CREDIT, defect_products
 
 from harness.api import certify, statuses
+from harness.checks.common import DatedRate
+from harness.checks.credit_conduct import affordability_cases, debt_to_income
+from harness.checks.credit_model import reason_cases
+from harness.checks.credit_rules import rate_change_days
+from harness.checks.credit_schedule import due_date
+from harness.manifests import load_manifest
 from harness.profiles import load_profile
 
 
@@ -48,3 +58,65 @@ def test_seeded_defect_fails_its_requirement(product: Path, targets: list[str],
     levels = {profile.requirement(t).level for t in targets}
     # a partial run (only=) is INCOMPLETE unless a MUST failed
     assert doc["verdict"] == ("NOT_CERTIFIED" if "MUST" in levels else "INCOMPLETE")
+
+
+NEW_DEFECTS = ["credit-lpr-cut-late", "credit-due-30-days", "credit-debt-bonus", "credit-dti-ignores-debt",
+               "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature"]
+
+
+@pytest.mark.parametrize("name", NEW_DEFECTS)
+def test_defects_of_the_explicit_phase_fail_at_any_seed(name: str) -> None:
+    """These defects are caught by the deterministic explicit cases, so a seed other than the profile's finds
+    them too, on the first examples (no random luck)."""
+    folder = Path(__file__).parent / "defects" / name
+    targets = load_manifest(folder).seeded_defect.requirements  # type: ignore[union-attr]
+    doc = certify(folder, "chongqing", only=targets, seed=7)
+    for req_id in targets:
+        result = next(r for r in doc["requirements"] if r["id"] == req_id)
+        assert result["status"] == "failed", result["message"]
+
+
+def test_rate_change_days_cover_every_lpr_period_edge() -> None:
+    p = load_profile("national").requirement("NAT-CREDIT-001").parameters
+    table = [DatedRate(**e) for e in p["lpr_1y"]]
+    days = rate_change_days(table, date.fromisoformat(str(p["valid_until"])))
+    first = min(e.effective for e in table)
+    for entry in table:
+        for day in (entry.effective - timedelta(days=1), entry.effective, entry.effective + timedelta(days=1)):
+            assert (day in days) == (day >= first)
+    assert max(days) == date.fromisoformat(str(p["valid_until"]))
+
+
+def test_due_dates_follow_calendar_months() -> None:
+    assert due_date(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert due_date(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert due_date(date(2025, 11, 30), 2) == date(2026, 1, 30)
+    assert due_date(date(2025, 1, 31), 13) == date(2026, 2, 28)
+    assert due_date(date(2025, 3, 1), 60) == date(2030, 3, 1)
+
+
+def test_affordability_cases_lie_above_the_cap_when_granted_as_asked() -> None:
+    limit = Decimal("0.55")
+    for app in affordability_cases(limit):
+        asked = {"amount": app["loan"]["amount"], "term_months": app["loan"]["term_months"]}
+        ratio = debt_to_income(app, asked)
+        assert ratio is not None and limit < ratio <= 4 * limit
+
+
+def test_reason_cases_are_declined_by_the_reference_with_specific_reasons() -> None:
+    import sys
+
+    sys.path.insert(0, str(REFERENCE_CREDIT))
+    try:
+        from rural_microloan.engine import CreditEngine
+
+        engine = CreditEngine()
+        outcomes = [engine.decide(app) for app in reason_cases()[:3]]
+    finally:
+        sys.path.remove(str(REFERENCE_CREDIT))
+        for name in [m for m in sys.modules if m.startswith("rural_microloan")]:
+            del sys.modules[name]
+    assert [d["outcome"] for d in outcomes] == ["declined"] * 3
+    assert outcomes[0]["reason_codes"] == ["LOW_INCOME", "DELINQUENCIES"]  # history, employment at the maximum
+    assert outcomes[1]["reason_codes"][0] == "DELINQUENCIES"  # 105 points lost, income and history 20 and 10
+    assert "DELINQUENCIES" not in outcomes[2]["reason_codes"]

@@ -18,7 +18,8 @@ from harness.checks.registry import Params, check
 from harness.checks.statistics import Bounds, ErrorRate, decisive, pairwise_ratios, per_comparison, summary
 from harness.contracts.credit import CreditClient
 from harness.errors import HarnessError
-from harness.strategies.credit import PROTECTED_VALUES, applications, mixed_applications, money_str, population
+from harness.strategies.credit import (PROTECTED_VALUES, applications, mixed_applications, money_str, population,
+                                      risk_grid)
 
 IGNORED_FIELDS = ("application_id",)
 
@@ -34,6 +35,8 @@ class Monotonicity(Params):
     max_rungs: int = Field(10, ge=2, le=100)
     delinquency_step: int = Field(1, ge=1)
     max_delinquencies: int = Field(6, ge=1)
+    debt_step: Dec = Field(Decimal("250.00"), gt=0, le=Decimal("1000000"), decimal_places=2,
+                           description="Step of monthly debt payments between rungs of the debt ladder (CNY)")
 
 
 def _ladder(app: dict[str, Any], which: str, p: Monotonicity) -> list[dict[str, Any]]:
@@ -45,6 +48,10 @@ def _ladder(app: dict[str, Any], which: str, p: Monotonicity) -> list[dict[str, 
         while len(rungs) < p.max_rungs and max(Decimal(x) for x in a["annual_incomes"]) * factor <= p.max_income:
             rungs.append({**a, "annual_incomes": [money_str(Decimal(x) * factor) for x in a["annual_incomes"]]})
             factor *= p.income_factor
+    elif which == "debt":  # smaller monthly debt payments are better
+        debt = Decimal(a["monthly_debt_payments"])
+        rungs = [{**a, "monthly_debt_payments": money_str(debt + p.debt_step * k)}
+                 for k in range(p.max_rungs - 1, -1, -1)]
     else:  # fewer delinquencies is better
         counts = range(a["delinquencies_24m"] + p.max_delinquencies, a["delinquencies_24m"] - 1, -p.delinquency_step)
         rungs = [{**a, "delinquencies_24m": n} for n in counts]
@@ -53,10 +60,14 @@ def _ladder(app: dict[str, Any], which: str, p: Monotonicity) -> list[dict[str, 
 
 @check("credit.monotonicity", params=Monotonicity)
 def monotonicity(ctx: CheckContext, p: Monotonicity) -> None:
-    """All else equal, more income never lowers approval or limit; more delinquencies never raise them."""
+    """All else equal, more income never lowers approval or limit; more delinquencies or larger monthly debt
+    payments never raise them. Deterministic first: every ladder from every application of the risk grid
+    (:func:`risk_grid`, which straddles the approval line); then generated applications."""
     credit = ctx.client(CreditClient)
+    ladders = ["income", "delinquencies", "debt"]
+    explicit = [{"app": app, "which": which} for app in risk_grid() for which in ladders]
 
-    @ctx.given(app=mixed_applications(), which=st.sampled_from(["income", "delinquencies"]))
+    @ctx.given(app=mixed_applications(), which=st.sampled_from(ladders), explicit=explicit)
     def prop(app: dict[str, Any], which: str) -> None:
         decisions = [credit.decide(rung) for rung in _ladder(app, which, p)]
         for rung, (low, high) in enumerate(pairwise(decisions)):
@@ -207,15 +218,41 @@ class ReasonCodes(Params):
     min_codes: int = Field(1, ge=0)
     max_codes: int = Field(4, ge=1)
     improvement_factor: Dec = Field(Decimal("1.5"), gt=1)
+    best_income: Dec = Field(Decimal("10000000.00"), gt=0, decimal_places=2, description="Yearly income a "
+                             "repaired income reason is raised to (at least), when the order of reasons is tested")
+
+
+def reason_cases() -> list[dict[str, Any]]:
+    """Declines whose reasons must be specific and in order: one with credit history and employment at the
+    contract's maximum (only income and delinquencies can be reasons), one where delinquencies cost far more
+    than a slightly low income and a slightly short history (delinquencies come first), one with no
+    delinquency at all, and the declines of the risk grid."""
+    base = risk_grid(amount="2000.00")[0]  # a loan small enough that affordability is not in play
+
+    def applicant(**fields: Any) -> dict[str, Any]:
+        return {**base, "applicant": {**base["applicant"], **fields}}
+
+    return [applicant(annual_incomes=["20000.00"] * 3, employment_years=60, credit_history_months=720,
+                      delinquencies_24m=2),
+            applicant(annual_incomes=["140000.00"] * 3, employment_years=10, credit_history_months=90,
+                      delinquencies_24m=3),
+            applicant(annual_incomes=["0.00"] * 3, employment_years=0, credit_history_months=0, delinquencies_24m=0),
+            *risk_grid()]
 
 
 @check("credit.reason_codes", params=ReasonCodes)
 def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
-    """Every decline carries 1–4 declared reason codes; improving the first one's feature never hurts."""
+    """Every decline carries 1–4 declared reason codes, each specific (a count it names can still move the way
+    it says: not at the contract's maximum for "increase", nor its minimum for "decrease") and in order of
+    importance (when affordability is not in play, see :func:`_affordable`: if repairing a later reason's
+    feature alone lifts the decline, repairing the first one's alone does too); improving the first one's
+    feature never hurts. Deterministic first: :func:`reason_cases`; then generated applications."""
     credit = ctx.client(CreditClient)
     declared = {c["code"]: c for c in credit.reason_codes()}
+    schema = credit.contract.document["components"]["schemas"]
+    explicit = [{"app": app} for app in reason_cases()]
 
-    @ctx.given(app=applications())
+    @ctx.given(app=applications(), explicit=explicit)
     def prop(app: dict[str, Any]) -> None:
         decision = credit.decide(app)
         if decision["outcome"] != "declined":
@@ -228,16 +265,85 @@ def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
         if undeclared:
             ctx.fail(f"reason codes {undeclared} are not in the product's declared list", decision=decision,
                      declared=sorted(declared))
+        for code in codes:
+            if _at_best(app, declared[code], schema):
+                reason = declared[code]
+                ctx.fail(f"reason {code} asks to {reason['improve']} {reason['feature']}, which is already at its "
+                         "best value: not a specific reason", decision=decision)
+        repaired = [_repair(app, declared[c], schema, p.best_income) for c in codes] if _affordable(app) else []
+        after = [credit.decide(r) if r is not None else None for r in repaired]
+        first = after[0] if after else None
+        for code, later in zip(codes[1:], after[1:], strict=False):
+            if first is not None and later is not None and (
+                    OUTCOME_RANK[later["outcome"]] > OUTCOME_RANK[first["outcome"]]):
+                ctx.fail(f"repairing {declared[code]['feature']} alone (reason {code}) lifts the decline but "
+                         f"repairing {declared[codes[0]]['feature']} alone (first reason {codes[0]}) does not: "
+                         "reasons out of order", decision=decision, first_repaired=first, later_repaired=later)
         improved = _improve(app, declared[codes[0]], p.improvement_factor)
         if improved is None:
             return
-        after = credit.decide(improved)
-        if OUTCOME_RANK[after["outcome"]] < OUTCOME_RANK["declined"] or (
-                dec(after["credit_limit"]) < dec(decision["credit_limit"])):
+        after_one = credit.decide(improved)
+        if OUTCOME_RANK[after_one["outcome"]] < OUTCOME_RANK["declined"] or (
+                dec(after_one["credit_limit"]) < dec(decision["credit_limit"])):
             ctx.fail(f"improving {declared[codes[0]]['feature']} (first reason {codes[0]}) made the outcome worse",
-                     before=decision, after=after)
+                     before=decision, after=after_one)
 
     prop()
+
+
+def _affordable(app: dict[str, Any]) -> bool:
+    """No other debt, no balance, and a loan of at most a tenth of the average yearly income: affordability is
+    not in play, so repairing one feature moves only the applicant's creditworthiness, and the order of the
+    reasons can be read from what each repair does alone."""
+    a = app["applicant"]
+    average = sum((dec(x) for x in a["annual_incomes"]), Decimal(0)) / len(a["annual_incomes"])
+    return dec(a["monthly_debt_payments"]) == 0 and dec(a["existing_balance"]) == 0 and (
+        dec(app["loan"]["amount"]) * 10 <= average)
+
+
+def _field(app: dict[str, Any], feature: str, schema: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    for section, name in (("applicant", "Applicant"), ("loan", "Loan")):
+        if feature in app[section]:
+            return section, schema[name]["properties"].get(feature, {})
+    return None
+
+
+def _at_best(app: dict[str, Any], reason: dict[str, Any], schema: dict[str, Any]) -> bool:
+    """The reason's count feature cannot move the way the reason says (the contract's maximum or minimum)."""
+    found = _field(app, reason["feature"], schema)
+    if found is None or reason["improve"] not in ("increase", "decrease"):
+        return False
+    section, spec = found
+    value = app[section][reason["feature"]]
+    values = value if isinstance(value, list) else [value]
+    if isinstance(value, bool) or any(isinstance(v, bool) for v in values):
+        return False
+    if not all(isinstance(v, int) for v in values):
+        return False  # an amount (debt, balance) can stand as a reason even at 0: the new loan adds to it
+    if reason["improve"] == "decrease":
+        return all(v <= spec.get("minimum", 0) for v in values)
+    return "maximum" in spec and all(v >= spec["maximum"] for v in values)
+
+
+def _repair(app: dict[str, Any], reason: dict[str, Any], schema: dict[str, Any], best_income: Decimal
+            ) -> dict[str, Any] | None:
+    """The application with only the reason's feature at its best: 0 for "decrease", the contract's maximum
+    (an amount: at least ``best_income``) for "increase"; ``None`` when the feature cannot be repaired."""
+    found = _field(app, reason["feature"], schema)
+    if found is None or reason["improve"] not in ("increase", "decrease"):
+        return None
+    section, spec = found
+    value = app[section][reason["feature"]]
+
+    def best(v: Any) -> Any:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return int(spec.get("minimum", 0)) if reason["improve"] == "decrease" else int(spec.get("maximum", v))
+        return "0.00" if reason["improve"] == "decrease" else money_str(max(dec(v), best_income))
+
+    new = [best(v) for v in value] if isinstance(value, list) else best(value)
+    return {**app, section: {**app[section], reason["feature"]: new}}
 
 
 def _improve(app: dict[str, Any], reason: dict[str, Any], factor: Decimal) -> dict[str, Any] | None:

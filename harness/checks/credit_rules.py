@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
@@ -14,7 +14,8 @@ from harness.checks.common import DatedRate, Dec, dec, granted, rate_on
 from harness.checks.context import CheckContext, minimal
 from harness.checks.registry import Params, check
 from harness.contracts.credit import CreditClient
-from harness.strategies.credit import applications, contract_dates, good_applicant, mixed_applications, money_str
+from harness.strategies.credit import (applications, contract_dates, good_applicant, mixed_applications, money_str,
+                                      risk_grid)
 from harness.strategies.money import amounts
 
 MAX_AMOUNT = Decimal("10000000000")
@@ -46,23 +47,41 @@ class AprCap(Params):
         return day
 
 
+def rate_change_days(table: list[DatedRate], valid_until: date) -> list[date]:
+    """Every LPR period covered at its edges: each effective day, the day before it (the last day of the
+    previous period) and the day after, and the table's last valid day."""
+    first = min(e.effective for e in table)
+    days = [d for e in table for d in (e.effective - timedelta(days=1), e.effective, e.effective + timedelta(days=1))]
+    return sorted({d for d in [*days, valid_until] if first <= d <= valid_until})
+
+
 @check("credit.apr_cap", params=AprCap)
 def apr_cap(ctx: CheckContext, p: AprCap) -> None:
-    """The APR of every granted loan is at most ``multiple`` × the one-year LPR on the contract date."""
+    """The APR of every granted loan is at most ``multiple`` × the one-year LPR on the contract date.
+
+    Deterministic first: on every edge of every LPR period (the effective day, the days either side, the
+    last valid day) the whole risk grid (:func:`risk_grid`: applicants from the approval line upwards, so a
+    risk-priced product prices some of them at its cap in every period); then generated applications, half
+    of them dated on those edges."""
     # Exempt lender types are the profile's ``not_applicable_when`` rule, applied before any check runs.
     credit = ctx.client(CreditClient)
     first = min(e.effective for e in p.lpr_1y)
+    edges = rate_change_days(p.lpr_1y, p.valid_until)
+    grid = risk_grid()
+    explicit = [{"apps": [{**app, "contract_date": day.isoformat()} for app in grid]} for day in edges]
+    dates = st.one_of(st.sampled_from(edges), contract_dates(first, p.valid_until))
 
-    @ctx.given(app=mixed_applications(dates=contract_dates(first, p.valid_until)))
-    def prop(app: dict[str, Any]) -> None:
-        decision = credit.decide(app)
-        if not granted(decision):
-            return
-        day = date.fromisoformat(app["contract_date"])
-        cap = p.multiple * rate_on(p.lpr_1y, day)
-        if dec(decision["apr"]) > cap:
-            ctx.fail(f"APR {decision['apr']} exceeds {p.multiple} × LPR {rate_on(p.lpr_1y, day)} = {cap} "
-                     f"on {day}", decision=decision)
+    @ctx.given(apps=st.lists(mixed_applications(dates=dates), min_size=1, max_size=1), explicit=explicit)
+    def prop(apps: list[dict[str, Any]]) -> None:
+        for app in apps:
+            decision = credit.decide(app)
+            if not granted(decision):
+                continue
+            day = date.fromisoformat(app["contract_date"])
+            cap = p.multiple * rate_on(p.lpr_1y, day)
+            if dec(decision["apr"]) > cap:
+                ctx.fail(f"APR {decision['apr']} exceeds {p.multiple} × LPR {rate_on(p.lpr_1y, day)} = {cap} "
+                         f"on {day}", counterexample=app, decision=decision)
 
     prop()
 
@@ -199,30 +218,6 @@ def prohibited_purposes(ctx: CheckContext, p: Purposes) -> None:
             if decision["outcome"] != "declined":
                 ctx.fail(f"purpose {purpose!r} was not declined (outcome {decision['outcome']})",
                          counterexample={"applicant": applicant, "purpose": purpose}, decision=decision)
-
-    prop()
-
-
-class HumanReview(Params):
-    amount_above: Dec = Field(gt=0, le=MAX_AMOUNT, decimal_places=2,
-                              description="Granting more than this needs a person")
-
-
-@check("credit.human_review", params=HumanReview)
-def human_review(ctx: CheckContext, p: HumanReview) -> None:
-    """An amount above the review threshold is never approved automatically."""
-    credit = ctx.client(CreditClient)
-    request = amounts(p.amount_above / 2, p.amount_above * 3, boundaries=(p.amount_above,)).map(money_str)
-
-    @ctx.given(applicant=good_applicant(), amount=request)
-    def prop(applicant: dict[str, Any], amount: str) -> None:
-        applicant = {**applicant, "annual_incomes": [money_str(p.amount_above * 9)] * 3}
-        decision = credit.decide(_app(applicant, {"amount": amount}))
-        auto_approved = decision["outcome"] == "approved" and decision["automatic"]
-        if auto_approved and dec(decision["amount"]) > p.amount_above:
-            ctx.fail(f"{decision['amount']} approved automatically (threshold {p.amount_above})", decision=decision)
-        if decision["outcome"] == "review" and decision["automatic"]:
-            ctx.fail("a decision sent to human review is marked automatic", decision=decision)
 
     prop()
 

@@ -1,7 +1,8 @@
-"""Credit decisioning: repayment schedules against numpy-financial, to the fen."""
+"""Credit decisioning: repayment schedules against numpy-financial, to the fen, and their due dates."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -56,17 +57,37 @@ def implied_apr(principal: Decimal, payments: list[Decimal]) -> Decimal:
     return Decimal(str(round(float(irr) * 12, 6)))
 
 
+def due_date(start: date, months: int) -> date:
+    """``start`` plus ``months`` calendar months, the day clamped to the end of a shorter month (the contract)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+START_DAYS = (date(2025, 1, 31), date(2024, 1, 31), date(2025, 11, 30), date(2025, 12, 31), date(2025, 3, 1))
+"""Start days whose due dates exercise the calendar: month ends (31st into 30- and 28-day months), a leap
+February, the turn of the year, a first of the month."""
+
+
 @check("credit.schedule_accuracy", params=ScheduleAccuracy)
 def schedule_accuracy(ctx: CheckContext, p: ScheduleAccuracy) -> None:
-    """Every instalment matches numpy-financial to the fen and the cash flows imply the disclosed APR."""
+    """Every instalment matches numpy-financial to the fen, falls due on the contract's date, and the cash
+    flows imply the disclosed APR. Deterministic first: every calendar start day of :data:`START_DAYS` with
+    1, 2, 12, 13 months and the longest term, both repayment types; then generated."""
     credit = ctx.client(CreditClient)
     rates = st.decimals(min_value=Decimal("0.0001"), max_value=p.max_apr, places=4)
+    terms = sorted({t for t in (1, 2, 12, 13, p.max_term_months) if t <= p.max_term_months})
+    explicit = [{"principal": Decimal("10000.00"), "apr": min(p.max_apr, Decimal("0.12")), "term": term,
+                 "kind": kind, "start": start}
+                for start in START_DAYS for term in terms for kind in ("amortizing", "bullet")]
 
     @ctx.given(principal=amounts("1000", p.max_principal), apr=rates, term=st.integers(1, p.max_term_months),
-               kind=st.sampled_from(["amortizing", "bullet"]))
-    def prop(principal: Decimal, apr: Decimal, term: int, kind: str) -> None:
+               kind=st.sampled_from(["amortizing", "bullet"]),
+               start=st.one_of(st.sampled_from(START_DAYS), st.dates(date(2020, 1, 1), ctx.as_of)),
+               explicit=explicit)
+    def prop(principal: Decimal, apr: Decimal, term: int, kind: str, start: date) -> None:
         got = credit.schedule({"principal": str(principal), "apr": str(apr), "term_months": term,
-                               "repayment_type": kind, "start_date": date(2025, 1, 31).isoformat()})
+                               "repayment_type": kind, "start_date": start.isoformat()})
         rows = got["instalments"]
         if len(rows) != term:
             ctx.fail(f"{len(rows)} instalments for a {term}-month loan", schedule=got)
@@ -75,6 +96,10 @@ def schedule_accuracy(ctx: CheckContext, p: ScheduleAccuracy) -> None:
             if wrong:
                 ctx.fail(f"instalment {k} differs from numpy-financial: "
                          + ", ".join(f"{f} {a} ≠ {b}" for f, (a, b) in wrong.items()), instalment=row)
+            if row["number"] != k or row["due_date"] != due_date(start, k).isoformat():
+                ctx.fail(f"instalment {k} (number {row['number']}) falls due {row['due_date']}; the contract's "
+                         f"date is {due_date(start, k).isoformat()} ({k} calendar months after {start})",
+                         instalment=row)
         total = sum((dec(r["interest"]) for r in rows), Decimal(0))
         if dec(got["total_interest"]) != total:
             ctx.fail(f"total interest {got['total_interest']} ≠ sum of instalments {total}", schedule=got)

@@ -127,6 +127,24 @@ def _make_creditworthy(a: dict[str, Any]) -> dict[str, Any]:
             "annual_incomes": [money_str(max(Decimal(x), Decimal("120000"))) for x in a["annual_incomes"]]}
 
 
+GRID_INCOMES = ("30000.00", "45000.00", "60000.00", "90000.00", "120000.00")
+GRID_DELINQUENCIES = (0, 1, 2)
+
+
+def risk_grid(**loan: Any) -> list[dict[str, Any]]:
+    """A fixed grid of applications across credit risk, from just below a prudent approval line to safely
+    above it (yearly income 30,000–120,000 × 0–2 delinquencies, a modest 20,000 agricultural loan): for
+    deterministic cases that must meet every price band of a risk-priced product, the cap included."""
+    base = {"age": 40, "gender": "female", "ethnicity": "han", "marital_status": "married", "region_code": "500101",
+            "occupation": "employee", "employment_years": 10, "credit_history_months": 120,
+            "existing_balance": "0.00", "monthly_debt_payments": "0.00"}
+    terms = {"amount": "20000.00", "term_months": 24, "repayment_type": "amortizing", "purpose": "agriculture",
+             "channel": "branch", "co_lending": False, **loan}
+    return [{"application_id": f"grid-{i}", "contract_date": "2025-06-30",
+             "applicant": {**base, "annual_incomes": [income] * 3, "delinquencies_24m": late}, "loan": terms}
+            for i, (income, late) in enumerate((x, d) for x in GRID_INCOMES for d in GRID_DELINQUENCIES)]
+
+
 CHONGQING_ETHNICITY = (0.6, 0.2, 0.12, 0.08)  # han, tujia, miao, other minorities
 
 
