@@ -34,7 +34,9 @@ body{font:13px/1.4 system-ui,sans-serif;margin:1.5rem auto;max-width:1100px;colo
 h1{font-size:1.3rem;margin:0 0 .3rem} h2{font-size:1.05rem;margin:1rem 0 .3rem}
 .verdict{font-size:1.3rem;font-weight:700;padding:.15rem .6rem;border-radius:6px;color:#fff;display:inline-block;
 margin-right:.5rem}
-table{border-collapse:collapse;width:100%;margin-top:.4rem} th,td{border-bottom:1px solid #d0d7de;padding:.25rem .4rem;
+table{border-collapse:collapse;width:100%;margin-top:.4rem} table.requirements{table-layout:fixed}
+td{overflow-wrap:break-word} .requirements td:nth-child(-n+2){white-space:nowrap}
+th,td{border-bottom:1px solid #d0d7de;padding:.25rem .4rem;
 text-align:left;vertical-align:top} th{background:#f6f8fa} .status{font-weight:600}
 code,pre{font-size:11px;word-break:break-all;white-space:pre-wrap} pre{background:#f6f8fa;padding:.4rem;margin:.2rem 0}
 dl{display:grid;grid-template-columns:11rem 1fr;gap:.1rem 1rem;margin:.4rem 0} dt{color:#59636e} dd{margin:0}
@@ -193,8 +195,10 @@ def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_
             f"{escape(product.id)} {escape(product.version)} × {escape(profile.id)} {escape(profile.version)}</h1>"
             f"{banner}<dl>{dl}</dl><h2>Why this verdict</h2><ul>{why}</ul>{link}"
             f"{_failures(verdict, bundle_source)}{_not_evaluated(verdict)}{requirement_charts(verdict)}"
-            f"<h2>Requirements</h2><table><thead><tr><th>Requirement</th><th>Level</th><th>Title</th><th>Status</th>"
-            f"<th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<h2>Requirements</h2><table class=\"requirements\"><colgroup><col style=\"width:14%\">"
+            f"<col style=\"width:7%\"><col style=\"width:21%\"><col style=\"width:10%\"><col style=\"width:19%\">"
+            f"<col style=\"width:29%\"></colgroup><thead><tr><th>Requirement</th><th>Level</th><th>Title</th>"
+            f"<th>Status</th><th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>"
             f"{_signature(verdict, signature)}</body></html>\n")
 
 
