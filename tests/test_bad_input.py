@@ -32,6 +32,8 @@ from conftest import REFERENCE_CREDIT, ROOT
 
 from harness.cli import main
 
+pytestmark = pytest.mark.unit
+
 NATIONAL = ROOT / "sandbox_profiles" / "national"  # for ``extends:`` (an absolute path without .yaml)
 MINI_TEXT = (ROOT / "tests" / "profiles" / "evidence-mini.yaml").read_text(encoding="utf-8")
 MINI = yaml.safe_load(MINI_TEXT)

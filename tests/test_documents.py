@@ -45,6 +45,7 @@ def one_line_error(err: str, *needles: str) -> None:
 
 
 # -- the committed schemas -----------------------------------------------------------------------------
+@pytest.mark.unit
 def test_committed_schemas_are_what_the_models_export() -> None:
     exported = document_schemas()
     committed = sorted(p.name for p in SCHEMAS.glob("*.schema.json"))
@@ -55,6 +56,7 @@ def test_committed_schemas_are_what_the_models_export() -> None:
         Draft202012Validator.check_schema(schema)
 
 
+@pytest.mark.unit
 def test_sandbox_schema_documents_writes_the_same_files(tmp_path: Path, capsys) -> None:
     code, out, _ = cli(capsys, "schema", "--documents", tmp_path / "out")
     assert code == 0 and "wrote 6 document schemas" in out
@@ -63,6 +65,7 @@ def test_sandbox_schema_documents_writes_the_same_files(tmp_path: Path, capsys) 
         assert path.read_text() == (tmp_path / "out" / path.name).read_text() == (SCHEMAS / path.name).read_text()
 
 
+@pytest.mark.unit
 def test_every_document_has_a_schema_version() -> None:
     for name, (model, _, _) in DOCUMENTS.items():
         assert "schema_version" in model.model_fields, name
@@ -217,6 +220,7 @@ def test_an_old_campaign_json_is_refused_by_rerun_failed_in_one_line(produced, t
 
 
 # -- the campaign shows the new statuses and verdicts -------------------------------------------------
+@pytest.mark.unit
 def test_campaign_colours_every_status_and_incomplete_is_not_green(tmp_path) -> None:
     assert set(STATUS_COLOURS) == set(STATUSES)
     assert set(VERDICT_COLOURS) == set(VERDICT_STYLE) == {"CERTIFIED", "CERTIFIED_WITH_FINDINGS", "NOT_CERTIFIED",

@@ -3,11 +3,14 @@ at least one seeded-defect product (whose own test asserts it fails there while 
 
 from __future__ import annotations
 
+import pytest
 from conftest import ROOT
 
 from harness.checks import registered
 from harness.manifests import load_manifest
 from harness.profiles import available_profiles, load_profile
+
+pytestmark = pytest.mark.unit
 
 
 def _checks_by_requirement() -> dict[str, str]:

@@ -143,6 +143,7 @@ def test_a_profile_changed_after_signing_is_caught_by_verify_and_sign(docker_sig
     ("sources", {"sources": [".", "/etc"]}, "sources: '/etc' is outside the product folder"),
     ("sources", {"sources": [".", "../../../../../../../../home"]}, "not another product's folder"),
 ])
+@pytest.mark.unit
 def test_manifest_paths_out_of_the_product_folder_are_refused(tmp_path, capsys, field, change, needle) -> None:
     product = product_copy(FORGER, tmp_path / "forger")
     manifest = {**yaml.safe_load((product / "product.yaml").read_text()), **change}
@@ -152,6 +153,7 @@ def test_manifest_paths_out_of_the_product_folder_are_refused(tmp_path, capsys, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.unit
 def test_a_link_in_the_sources_is_refused(tmp_path, capsys) -> None:
     product = product_copy(FORGER, tmp_path / "forger")
     (product / "hostname").symlink_to("/etc/hostname")
@@ -159,6 +161,7 @@ def test_a_link_in_the_sources_is_refused(tmp_path, capsys) -> None:
     assert code == 2 and "hostname: sources: a symbolic link" in err
 
 
+@pytest.mark.unit
 def test_every_product_seeded_defect_and_copy_still_loads(tmp_path) -> None:
     folders = [p.parent for pattern in ("products/*/product.yaml", "tests/*/*/product.yaml")
                for p in ROOT.glob(pattern)]

@@ -25,11 +25,13 @@ def _edit_manifest(folder: Path, **changes: object) -> Path:
     return folder
 
 
+@pytest.mark.unit
 def test_declared_capabilities_put_credit_and_resilience_in_scope() -> None:
     scope = product_scope(load_profile("chongqing"), load_manifest(REFERENCE_CREDIT))
     assert scope.capabilities == ["credit", "resilience"] and scope.excluded == []
 
 
+@pytest.mark.unit
 def test_a_credit_product_without_resilience_is_not_certifiable(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     product = _edit_manifest(product_copy(REFERENCE_CREDIT, tmp_path / "p"), capabilities={"credit": {"contract": "1"}})
@@ -42,6 +44,7 @@ def test_a_credit_product_without_resilience_is_not_certifiable(tmp_path: Path,
     assert not (tmp_path / "out" / "verdict.json").exists()  # nothing ran, nothing to sign
 
 
+@pytest.mark.unit
 def test_no_capability_at_all_is_not_certifiable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     product = _edit_manifest(product_copy(REFERENCE_CREDIT, tmp_path / "p"), capabilities={})
     code = main(["certify", str(product), "--profile", "chongqing"])

@@ -29,6 +29,7 @@ ALPHAS = st.sampled_from([0.001, 0.005, 0.01, 0.025, 0.05])
 
 # -- the intervals ------------------------------------------------------------------------------------------
 
+@pytest.mark.unit
 @given(n=st.integers(1, 5000), data=st.data(), alpha=ALPHAS)
 def test_proportion_bounds_hold_the_estimate(n: int, data: st.DataObject, alpha: float) -> None:
     k = data.draw(st.integers(0, n))
@@ -38,6 +39,7 @@ def test_proportion_bounds_hold_the_estimate(n: int, data: st.DataObject, alpha:
     assert wider[0] <= lo and hi <= wider[1]
 
 
+@pytest.mark.unit
 @given(n1=st.integers(1, 3000), n2=st.integers(1, 3000), data=st.data(), alpha=ALPHAS)
 def test_ratio_and_difference_bounds_hold_the_estimate(n1: int, n2: int, data: st.DataObject, alpha: float) -> None:
     x1, x2 = data.draw(st.integers(0, n1)), data.draw(st.integers(0, n2))
@@ -49,18 +51,21 @@ def test_ratio_and_difference_bounds_hold_the_estimate(n1: int, n2: int, data: s
         assert lo * (1 - 1e-9) <= (x1 / n1) / (x2 / n2) <= hi * (1 + 1e-9)
 
 
+@pytest.mark.unit
 @given(events=st.integers(0, 10_000), seconds=st.floats(0.01, 1000), alpha=ALPHAS)
 def test_event_rate_bounds_hold_the_rate(events: int, seconds: float, alpha: float) -> None:
     lo, hi = statistics.event_rate(events, seconds, alpha)
     assert 0 <= lo <= events / seconds <= hi
 
 
+@pytest.mark.unit
 @given(samples=st.lists(st.floats(0, 1e4), min_size=30, max_size=400), alpha=ALPHAS)
 def test_quantile_bounds_bracket_the_sample_quantile(samples: list[float], alpha: float) -> None:
     lo, hi = statistics.quantile(samples, 0.9, alpha)
     assert lo <= float(np.quantile(samples, 0.9, method="inverted_cdf")) <= hi
 
 
+@pytest.mark.unit
 def test_bootstrap_is_seeded_and_close_to_the_normal_interval() -> None:
     x = np.random.default_rng(0).normal(10, 2, 400)
 
@@ -75,6 +80,7 @@ def test_bootstrap_is_seeded_and_close_to_the_normal_interval() -> None:
     assert first[1] == pytest.approx(x.mean() + half_width, abs=0.06)
 
 
+@pytest.mark.unit
 @given(estimate=st.floats(0, 1), spread=st.floats(0, 0.5), threshold=st.decimals("0", "1", places=2))
 def test_a_bound_fails_only_on_the_wrong_side(estimate: float, spread: float, threshold: Decimal) -> None:
     lo, hi = estimate - spread, estimate + spread
@@ -85,6 +91,7 @@ def test_a_bound_fails_only_on_the_wrong_side(estimate: float, spread: float, th
     assert not (at_least.violated and at_most.violated)
 
 
+@pytest.mark.unit
 def test_summary_is_json_ready_and_states_the_rule() -> None:
     bounds = [statistics.Bounds("AUC", 0.81, 0.75, math.inf, Decimal("0.75"), "at_least", 0.005, "bootstrap"),
               statistics.Bounds("KS", 0.2, 0.12, 0.3, Decimal("0.35"), "at_least", 0.005, "bootstrap")]

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from harness.verdict import STATUSES, RequirementResult, decide, exit_code, reasons
 
+pytestmark = pytest.mark.unit
+
 
 def result(level: str, status: str, rid: str = "X-Y-001") -> RequirementResult:
     return RequirementResult(id=rid, title="t", level=level, capability="credit",  # type: ignore[arg-type]
