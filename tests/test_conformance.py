@@ -1,5 +1,6 @@
 """Generic contract conformance (harness/checks/conformance.py): every reference product passes the
-conformance requirement of each capability it implements; each seeded defect fails it; the cross-border
+conformance requirement of each capability it implements; each seeded defect fails it (a booking interface
+that refuses valid bookings, a one-month term or a zero amount included); the cross-border
 rate-table end (a 500 for any quote after 2026-10-30, today included) is caught and the fixed reference passes."""
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ REFERENCES = [
 DEFECTS = [
     ("tests/defects/iface-credit-null-500", "chongqing", "NAT-IFACE-001"),
     ("tests/defects/iface-booking-null-500", "chongqing", "NAT-IFACE-002"),
+    ("tests/defects/iface-booking-refuses-all", "chongqing", "NAT-IFACE-002"),
+    ("tests/defects/iface-booking-term-one", "chongqing", "NAT-IFACE-002"),
+    ("tests/defects/iface-booking-zero-amount", "chongqing", "NAT-IFACE-002"),
     ("tests/defects/iface-ledger-null-500", "hangzhou", "BC-IFACE-001"),
     ("tests/defects/iface-ai-null-500", "beijing", "BJ-IFACE-001"),
     ("tests/defects/xb-rate-table-end", "guangzhou", "GZ-IFACE-001"),
