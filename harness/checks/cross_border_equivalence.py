@@ -68,6 +68,11 @@ def in_currency(usd: Decimal, currency: str, day: date) -> Decimal:
     return (usd / rate).quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
+def judged(currency: str, day: date) -> bool:
+    """Whether the oracle can judge an amount in ``currency`` on ``day`` (USD needs no rate)."""
+    return currency == "USD" or covered(day, currency, "USD")
+
+
 def usd_of(amount: Decimal, currency: str, day: date) -> Decimal:
     return amount if currency == "USD" else amount * ecb_rate(currency, "USD", day)
 
@@ -96,7 +101,7 @@ def usd_equivalence(ctx: CheckContext, p: EquivalenceParams) -> None:
         request = {"purchase_id": f"{person}-1", "person_id": person, "currency": currency,
                    "amount": fmt(first, currency), "at": at(day)}
         bought = answer_on(ctx, client, "fx_purchase", request, day, currency, "USD")
-        if bought is None or not covered(day, currency, "USD"):
+        if bought is None or not judged(currency, day):
             return  # past the ECB data: the 422 problem, or an answer the oracle cannot judge
         if bought["status"] != "executed":
             ctx.fail(f"{fmt(first, currency)} {currency} (about {share:.0%} of the quota) was refused", result=bought)
@@ -120,7 +125,7 @@ def usd_equivalence(ctx: CheckContext, p: EquivalenceParams) -> None:
         for n, part in enumerate((amount, rest)):
             request = unique_id(transfer(currency, part, day, person), f"EQ{n}")
             paid = pay_on(ctx, client, request, day)
-            if paid is None or not covered(day, currency, "USD"):
+            if paid is None or not judged(currency, day):
                 return
             if paid["status"] != "executed":
                 ctx.fail(f"a complete transfer of {request['amount']} {currency} was {paid['status']}", payment=paid)
