@@ -59,8 +59,9 @@ def citation_text(source: dict[str, Any]) -> str:
     return text
 
 
-def citation_html(source: dict[str, Any]) -> str:
-    """The citation as HTML: the regulation's title linked to its public URL (escaped)."""
+def citation_html(source: dict[str, Any], *, note: bool = True) -> str:
+    """The citation as HTML: the regulation's title linked to its public URL (escaped); ``note``: with the
+    profile's note on it."""
     if not source:
         return "<span class=\"citation\">no source recorded</span>"
     title = escape(str(source.get("regulation", "")))
@@ -74,8 +75,9 @@ def citation_html(source: dict[str, Any]) -> str:
         where = f' <span class="source-url">({escape(url)}{retrieved})</span>'
     else:
         where = ' <span class="source-url">(no public URL in the profile)</span>'
-    note = f'<br><span class="source-note">{escape(str(source["note"]))}</span>' if source.get("note") else ""
-    return f'<span class="citation">{head}, {rest}{tail}{status}{where}{note}</span>'
+    remark = (f'<br><span class="source-note">{escape(str(source["note"]))}</span>'
+              if note and source.get("note") else "")
+    return f'<span class="citation">{head}, {rest}{tail}{status}{where}{remark}</span>'
 
 
 def link_name(source: dict[str, Any]) -> str:

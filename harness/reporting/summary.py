@@ -141,6 +141,19 @@ def _not_evaluated(verdict: VerdictDocument) -> str:
     return f'<h2>Not evaluated</h2><ul class="not-evaluated">{items}</ul>{step}'
 
 
+def _not_applicable(verdict: VerdictDocument) -> str:
+    """Requirements a profile rule excludes, grouped by rule: one line each (the table keeps what applies)."""
+    by_rule: dict[str, list[str]] = {}
+    for r in verdict.requirements:
+        if r.status == "not_applicable":
+            by_rule.setdefault(r.rule or r.message, []).append(r.id)
+    if not by_rule:
+        return ""
+    items = "".join(f"<li>{', '.join(escape(i) for i in ids)} — <i>rule:</i> {escape(rule)}</li>"
+                    for rule, ids in by_rule.items())
+    return f'<h2>Not applicable ({sum(map(len, by_rule.values()))})</h2><ul class="not-applicable">{items}</ul>'
+
+
 def _signature(verdict: VerdictDocument, signature: SignatureBlock | None) -> str:
     why_not = unsignable_reason(verdict.model_dump(mode="json"))
     if signature is not None:
@@ -167,10 +180,11 @@ def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_
     """The HTML page for a verdict document."""
     v = verdict.verdict
     profile, product = verdict.profile, verdict.product
+    shown = [r for r in verdict.requirements if r.status != "not_applicable"]
     rows = "\n".join(
         f"<tr id=\"{escape(r.id)}\"><td>{escape(r.id)}</td><td>{escape(r.level)}</td><td>{escape(r.title)}</td>"
-        f"<td>{_status(r.status)}</td><td>{_detail(r)}</td><td>{citation_html(r.source)}</td></tr>"
-        for r in verdict.requirements)
+        f"<td>{_status(r.status)}</td><td>{_detail(r)}</td><td>{citation_html(r.source, note=False)}</td></tr>"
+        for r in shown)
     facts = {
         "Product": f"{product.name} — {product.id} {product.version} ({product.vendor})",
         "Product digest": product.digest,
@@ -198,7 +212,7 @@ def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_
             f"<h2>Requirements</h2><table class=\"requirements\"><colgroup><col style=\"width:14%\">"
             f"<col style=\"width:7%\"><col style=\"width:21%\"><col style=\"width:10%\"><col style=\"width:19%\">"
             f"<col style=\"width:29%\"></colgroup><thead><tr><th>Requirement</th><th>Level</th><th>Title</th>"
-            f"<th>Status</th><th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<th>Status</th><th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>{_not_applicable(verdict)}"
             f"{_signature(verdict, signature)}</body></html>\n")
 
 
