@@ -132,13 +132,16 @@ def test_summary_signature_block_and_not_evaluated_list(bundle: Path) -> None:
     signed = render_summary(signable, signature=block)
     for text in ("Li Wei", "certification officer", "ab12" * 16, "2026-12-01", "sha256:" + "c" * 64):
         assert text in signed
-    results = [r.model_copy(update={"status": "not_evaluated", "message": "needs --runner docker"})
-               if r.id == "EV-CREDIT-002" else r for r in base.requirements]
+    changes = {"EV-CREDIT-002": {"status": "not_evaluated", "message": "needs --runner docker"},
+               "EV-CREDIT-003": {"status": "not_applicable", "rule": "scope: capability 'credit' is outside"}}
+    results = [r.model_copy(update=changes.get(r.id, {})) for r in base.requirements]
     incomplete = base.model_copy(update={"verdict": "INCOMPLETE", "requirements": results,
                                          "next_step": "./sandbox certify … --runner docker"})
     page = render_summary(incomplete)
     assert '<ul class="not-evaluated"><li><b>EV-CREDIT-002</b>' in page and "needs --runner docker" in page
     assert "This run cannot be signed: the verdict is INCOMPLETE. To complete it: ./sandbox certify" in page
+    assert ('<h2>Not applicable (1)</h2><ul class="not-applicable"><li>EV-CREDIT-003 — <i>rule:</i> scope: '
+            "capability &#x27;credit&#x27; is outside</li>") in page and 'id="EV-CREDIT-003"' not in page
 
 
 def test_allure_history_survives_reruns_of_the_same_product(tmp_path: Path) -> None:
