@@ -5,8 +5,11 @@ could patch the harness or rewrite the run's results, so its runs are never sign
 ``--runner docker``). While the product is loaded no bytecode is written, so a run leaves no
 ``__pycache__`` in the product folder (which the product digest covers).
 
-Requests run on daemon worker threads so that a product that hangs is reported as a timeout (a failed
-requirement) instead of hanging the harness; an exception inside the app becomes a 500.
+A product that hangs is reported as a timeout (a failed requirement) instead of hanging the harness: on the
+main thread a one-shot ``SIGALRM`` timer is armed around each request (two system calls; a thread hand-off
+per request cost 0.3–3 ms, most of a request, and grew with machine load), and its handler unwinds the
+product's call; requests from other threads (or when something else owns ``SIGALRM``) run on daemon worker
+threads and are abandoned after the timeout. An exception inside the app becomes a 500.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import os
 import queue
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -39,8 +43,9 @@ _Job = tuple[httpx.Request, "Future[httpx.Response]"]
 class TimeoutTransport(httpx.BaseTransport):
     """Runs an inner transport on daemon threads and gives up after ``timeout`` seconds."""
 
-    def __init__(self, inner: httpx.BaseTransport, timeout: float, workers: int = 4) -> None:
+    def __init__(self, inner: httpx.BaseTransport, timeout: float, workers: int = 4, *, alarm: bool = True) -> None:
         self._inner = inner
+        self._alarm = alarm
         self._timeout = timeout
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         for _ in range(workers):
@@ -61,6 +66,8 @@ class TimeoutTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
+        if self._alarm and _can_alarm():
+            return self._with_alarm(request)
         future: Future[httpx.Response] = Future()
         self._jobs.put((request, future))
         try:
@@ -68,6 +75,41 @@ class TimeoutTransport(httpx.BaseTransport):
         except TimeoutError:
             self._spawn()  # the stuck worker is abandoned; keep capacity for the next request
             raise httpx.ReadTimeout(f"no answer within {self._timeout:g} s", request=request) from None
+
+
+    def _with_alarm(self, request: httpx.Request) -> httpx.Response:
+        armed = [True]
+
+        def on_alarm(signum: int, frame: Any) -> None:
+            if armed[0]:
+                armed[0] = False
+                raise _Hung
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, self._timeout)
+                response = self._inner.handle_request(request)
+                body = response.read()
+            finally:
+                armed[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        except _Hung:
+            raise httpx.ReadTimeout(f"no answer within {self._timeout:g} s", request=request) from None
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+
+class _Hung(BaseException):
+    """Raised by the request timer inside the product's call (a BaseException, so that a product's
+    ``except Exception`` does not swallow it)."""
+
+
+def _can_alarm() -> bool:
+    """A request timer can interrupt the product only on the main thread, and only if nobody else (e.g. a
+    test timeout plugin) has a SIGALRM handler installed."""
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None))
 
 
 class _LogCapture(logging.Handler):
