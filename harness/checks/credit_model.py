@@ -6,8 +6,6 @@ from decimal import Decimal
 from itertools import chain, pairwise
 from typing import Any
 
-import pandas as pd
-from fairlearn.metrics import MetricFrame, selection_rate
 from hypothesis import assume
 from hypothesis import strategies as st
 from pydantic import Field
@@ -18,8 +16,14 @@ from harness.checks.registry import Params, check
 from harness.checks.statistics import Bounds, ErrorRate, decisive, pairwise_ratios, per_comparison, summary
 from harness.contracts.credit import CreditClient
 from harness.errors import HarnessError
-from harness.strategies.credit import (PROTECTED_VALUES, applications, mixed_applications, money_str, population,
-                                      risk_grid)
+from harness.strategies.credit import (
+    PROTECTED_VALUES,
+    applications,
+    mixed_applications,
+    money_str,
+    population,
+    risk_grid,
+)
 
 IGNORED_FIELDS = ("application_id",)
 
@@ -172,6 +176,9 @@ def group_fairness(ctx: CheckContext, p: GroupFairness) -> None:
     unknown = sorted(set(attributes) - set(PROTECTED_VALUES))
     if unknown:
         raise HarnessError(f"protected attributes {unknown} are not fields of the credit contract")
+    import pandas as pd  # imported here: loading the profile validates every check's parameters, and
+    from fairlearn.metrics import MetricFrame, selection_rate  # fairlearn/sklearn cost 3-7 s to import
+
     stages = [p.population_size] + ([p.max_population_size] if p.max_population_size > p.population_size else [])
     people: list[dict[str, Any]] = []
     selected: list[int] = []
