@@ -44,7 +44,8 @@ dl{display:grid;grid-template-columns:11rem 1fr;gap:.1rem 1rem;margin:.4rem 0} d
 .signature dl{grid-template-columns:11rem 1fr} .line{border-bottom:1px solid #1f2328;min-width:18rem;
 display:inline-block;height:1.2rem} .source-url,.source-note{color:#59636e;font-size:11px} a{color:#0969da}
 .failure{border-left:4px solid #cf222e;padding-left:.6rem;margin:.6rem 0;page-break-inside:avoid}
-@page{size:A4;margin:12mm} @media print{body{margin:0;max-width:none}}
+@page{size:A4;margin:11mm} @media print{body{margin:0;max-width:none;font-size:11.5px}}
+.detail{color:#59636e;font-size:11px} .signature{page-break-inside:avoid}
 """
 
 
@@ -182,8 +183,9 @@ def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_
     profile, product = verdict.profile, verdict.product
     shown = [r for r in verdict.requirements if r.status != "not_applicable"]
     rows = "\n".join(
-        f"<tr id=\"{escape(r.id)}\"><td>{escape(r.id)}</td><td>{escape(r.level)}</td><td>{escape(r.title)}</td>"
-        f"<td>{_status(r.status)}</td><td>{_detail(r)}</td><td>{citation_html(r.source, note=False)}</td></tr>"
+        f"<tr id=\"{escape(r.id)}\"><td>{escape(r.id)}</td><td>{escape(r.level)}</td><td>{escape(r.title)}"
+        f"{'<br><span class=detail>' + _detail(r) + '</span>' if _detail(r) else ''}</td>"
+        f"<td>{_status(r.status)}</td><td>{citation_html(r.source, note=False)}</td></tr>"
         for r in shown)
     facts = {
         "Product": f"{product.name} — {product.id} {product.version} ({product.vendor})",
@@ -209,10 +211,10 @@ def render_summary(verdict: VerdictDocument, *, bundle_digest: str = "", bundle_
             f"{escape(product.id)} {escape(product.version)} × {escape(profile.id)} {escape(profile.version)}</h1>"
             f"{banner}<dl>{dl}</dl><h2>Why this verdict</h2><ul>{why}</ul>{link}"
             f"{_failures(verdict, bundle_source)}{_not_evaluated(verdict)}{requirement_charts(verdict)}"
-            f"<h2>Requirements</h2><table class=\"requirements\"><colgroup><col style=\"width:14%\">"
-            f"<col style=\"width:7%\"><col style=\"width:21%\"><col style=\"width:10%\"><col style=\"width:19%\">"
-            f"<col style=\"width:29%\"></colgroup><thead><tr><th>Requirement</th><th>Level</th><th>Title</th>"
-            f"<th>Status</th><th>Detail</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>{_not_applicable(verdict)}"
+            f"<h2>Requirements</h2><table class=\"requirements\"><colgroup><col style=\"width:15%\">"
+            f"<col style=\"width:7%\"><col style=\"width:36%\"><col style=\"width:11%\"><col style=\"width:31%\">"
+            f"</colgroup><thead><tr><th>Requirement</th><th>Level</th><th>Title (detail)</th><th>Status</th>"
+            f"<th>Source</th></tr></thead><tbody>{rows}</tbody></table>{_not_applicable(verdict)}"
             f"{_signature(verdict, signature)}</body></html>\n")
 
 
