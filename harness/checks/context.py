@@ -78,6 +78,7 @@ class CheckContext:
     _clients: dict[type, ContractClient] = field(default_factory=dict)
     _first_failure: int | None = None
     _limit: int = 0
+    _explicit: bool = False
 
     def now(self) -> datetime:
         """The end of the run's as-of day (UTC): the only "now" a check may use, so a replay reproduces it."""
@@ -116,17 +117,22 @@ class CheckContext:
                     self._failed()
                     raise
 
-            from hypothesis import example as explicit_example
             from hypothesis import given
 
             chosen = self.settings()
-            test = given(**strategies)(example)
-            for case in reversed(list(explicit)):
-                test = explicit_example(**case)(test)
-            test = hypothesis_seed(self.seed)(chosen(test))
+            test = hypothesis_seed(self.seed)(chosen(given(**strategies)(example)))
+            cases = list(explicit)
 
             def run() -> None:
                 self._start_budget(chosen)
+                # Explicit cases first, as @example would run them (never shrunk, never rejected), but called
+                # directly: Hypothesis pretty-prints every @example up front, 27 ms for a risk grid.
+                for case in cases:
+                    self._explicit = True
+                    try:
+                        example(**case)
+                    finally:
+                        self._explicit = False
                 try:
                     test()
                 except Flaky as exc:
@@ -177,7 +183,8 @@ class CheckContext:
         self.interrupt.check()  # Ctrl-C/SIGTERM: stop between examples, never inside one
         budget = self.profile.hypothesis.shrink_examples
         spent = self.examples - self._first_failure if self._first_failure is not None else 0
-        if (spent >= budget or self.examples >= self._limit) and not current_build_context().is_final:
+        if (not self._explicit and (spent >= budget or self.examples >= self._limit)
+                and not current_build_context().is_final):
             reject()
         self.examples += 1
 
