@@ -35,8 +35,8 @@ def test_plain_pytest_run_reports_header_items_and_verdict(pytester: pytest.Pyte
     assert verdict["seed"] == 7 and verdict["verdict"] == "NOT_CERTIFIED"
     assert verdict["selection"]["selected"] == [f"NAT-CREDIT-00{i}" for i in range(1, 10)]  # -k: partial
     labels = [json.loads(p.read_text())["labels"] for p in (out / "allure").glob("*-result.json")]
-    assert any({"name": "story", "value": "NAT-CREDIT-004 Loans for prohibited purposes are always declined"}
-               in group for group in labels)
+    assert any({"name": "requirement", "value": "NAT-CREDIT-004"} in group for group in labels)
+    assert not any(label["name"] == "story" for group in labels for label in group)  # one entry per requirement
     results = {r["name"]: r["status"] for r in map(json.loads, map(_read, (out / "allure").glob("*-result.json")))}
     assert results["NAT-CREDIT-004 [MUST] Loans for prohibited purposes are always declined"] == "failed"
 

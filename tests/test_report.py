@@ -53,7 +53,9 @@ def test_bundle_results_link_only_public_urls_and_list_each_requirement_once(bun
         assert not any(lab["name"] == "story" for lab in data["labels"])  # the story listed each one twice
         assert data["links"] and all(link["url"].startswith("https://") or link["url"].startswith("http://")
                                      for link in data["links"])
-    assert "file://" not in "".join(p.read_text() for p in (bundle / "allure-results").iterdir())
+    text = "".join(p.read_text() for p in (bundle / "allure-results").iterdir())
+    assert "file://" not in text and "CertificationFailure" not in text and "prop(" not in text
+    assert results["EV-CREDIT-001"]["statusDetails"]["message"].startswith("Product failure: reason codes")
 
 
 def test_rewritten_results_speak_plainly_with_steps_and_one_entry_per_requirement(bundle: Path, tmp_path: Path

@@ -13,6 +13,7 @@ value escaped). The analytics tag the Allure generator adds is removed: a certif
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from html import escape
@@ -24,7 +25,7 @@ from allure_commons.types import AttachmentType, LinkType
 
 from harness.documents.verdict import unsignable_reason
 from harness.profiles import Profile, Requirement
-from harness.reporting.allure_results import citation_text, link_name, public_url
+from harness.reporting.allure_results import citation_text, link_name, public_url, rewrite_results
 
 if TYPE_CHECKING:
     from harness.documents.verdict import VerdictDocument
@@ -86,8 +87,12 @@ CATEGORIES = [
 
 
 def write_run_facts(alluredir: Path, document: Any) -> None:
-    """The verdict first: environment facts (verdict, scope, profile, product, seed, as-of) and categories."""
+    """The verdict first: environment facts (verdict, scope, profile, product, seed, as-of) and categories; the
+    requirements' results rewritten in plain words (allure_results.py; the replay files are not written yet, so
+    ``sandbox report`` adds the HTTP exchanges), so `allure serve` on the bundle shows no Python internals."""
     alluredir.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # an unreadable result stays as it was
+        rewrite_results(alluredir, document, [], str(alluredir.parent), staged=False)
     facts = {
         "Verdict": document.verdict, "Scope": ", ".join(document.scope.capabilities),
         "Profile": f"{document.profile.id} {document.profile.version} {document.profile.digest}",

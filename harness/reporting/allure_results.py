@@ -196,10 +196,10 @@ def _steps(writer: _Writer, result: RequirementResult, verdict: VerdictDocument,
     how = ("Re-send the recorded requests to the product and compare the answers:\n  " + commands[0] + "\n"
            + ("\nOr by hand, with PRODUCT_URL set to where the product is served (e.g. http://127.0.0.1:8080):\n  "
               + "\n  ".join(commands[1:]) + "\n" if len(commands) > 1 else ""))
+    sent = [_step(f"Send the shrunk counterexample to the product ({len(exchanges)} HTTP exchange(s))", "passed",
+                  start, steps=exchanges)] if exchanges else []
     return [
-        _step(inputs, "passed", start),
-        _step(f"Send the shrunk counterexample to the product ({len(exchanges)} HTTP exchange(s))", "passed", start,
-              steps=exchanges),
+        _step(inputs, "passed", start), *sent,
         _step("Check: " + result.title, status, start, message=plain_message(result), attachments=counter),
         _step("Reproduce: sandbox replay", "passed", start,
               attachments=[writer.attach("how to reproduce", how, kind="text")]),
@@ -258,8 +258,11 @@ def _requirement_of(data: dict[str, Any]) -> str | None:
     return None
 
 
-def rewrite_results(folder: Path, verdict: VerdictDocument, replays: list[ReplayDocument], bundle: str) -> int:
-    """Rewrite the staged results in ``folder`` (see the module docstring); returns the requirement entries."""
+def rewrite_results(folder: Path, verdict: VerdictDocument, replays: list[ReplayDocument], bundle: str, *,
+                    staged: bool = True) -> int:
+    """Rewrite the results in ``folder`` (see the module docstring); returns the requirement entries. ``staged``
+    (a copy for a report): also give every requirement without a result one, and remove results of requirements
+    the verdict does not have; otherwise (the run's own folder) only the results there are rewritten."""
     by_id = {r.requirement: r for r in replays}
     found: dict[str, tuple[Path, dict[str, Any]]] = {}
     for path in sorted(folder.glob("*-result.json")):
@@ -276,10 +279,12 @@ def rewrite_results(folder: Path, verdict: VerdictDocument, replays: list[Replay
         found[requirement] = (path, data)
     writer = _Writer(folder)
     for result in verdict.requirements:
+        if result.id not in found and not staged:
+            continue
         path, old = found.get(result.id, (folder / f"{uuid.uuid4()}-result.json", {}))
         new = _result(result, verdict, old, writer, by_id.get(result.id), bundle)
         path.write_text(json.dumps(new, indent=2, ensure_ascii=False), encoding="utf-8")
     for requirement, (path, _) in found.items():
-        if requirement not in {r.id for r in verdict.requirements}:
+        if staged and requirement not in {r.id for r in verdict.requirements}:
             path.unlink()
     return len(verdict.requirements)
