@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from harness.api import certify, selected
+from harness.profiles import load_profile
 
 pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ DEFECTS = ROOT / "tests" / "defects"
 LEDGER_FAST = str(ROOT / "tests" / "profiles" / "ledger-fast.yaml")
 GUANGZHOU_QUICK = str(ROOT / "tests" / "profiles" / "guangzhou-quick.yaml")
 LEDGER = [f"BC-LEDGER-00{n}" for n in range(1, 9)]
-XB = [*(f"GZ-XB-{n:03d}" for n in range(1, 12)), "GZ-IFACE-001"]
+XB = [r.id for r in load_profile(GUANGZHOU_QUICK).requirements if r.capability == "cross_border"]
 AI = [*(f"BJ-AI-{n:03d}" for n in range(1, 12)), "BJ-IFACE-001"]
 # Only a runner that can restart the product or reach its data volume evaluates these.
 CONTAINER_ONLY = {"BC-LEDGER-005"}
