@@ -4,12 +4,19 @@ recorded is lost."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import time
+from collections.abc import Iterator
+from typing import Any
 
+import httpx
 import pytest
 from conftest import QUICK, ROOT
 
 from harness.api import certify, selected
+from harness.errors import ProductError
+from harness.runners.guard import Guard, GuardedTransport, WallTimeExceeded, check_cut, cut
 
 SOME = ["NAT-CREDIT-001", "NAT-CREDIT-004", "NAT-CREDIT-005"]
 RES = ["NAT-RES-001", "NAT-RES-002", "NAT-RES-003", "NAT-RES-004"]
@@ -73,3 +80,44 @@ def test_product_that_died_before_a_restart_fails_never_broken() -> None:
     result = next(r for r in doc["requirements"] if r["id"] == "NAT-RES-001")
     assert result["status"] == "failed", result["message"]
     assert "exited with code 9" in result["message"] or "connection to the product failed" in result["message"]
+
+
+class _Trickle(httpx.SyncByteStream):
+    """A body sent a little at a time, for ever (each piece well inside any read timeout)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            time.sleep(0.01)
+            yield b" " * 10
+
+
+def _guarded(handler: Any, **limits: Any) -> httpx.Client:
+    return httpx.Client(transport=GuardedTransport(httpx.MockTransport(handler), Guard(**limits)),
+                        base_url="http://product")
+
+
+def test_a_body_past_the_size_limit_is_cut_and_fails_the_requirement() -> None:
+    big = gzip.compress(b"[" + b"0," * 500_000 + b"0]")  # small on the wire, 1 MB decompressed
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "identity"
+        return httpx.Response(200, headers={"content-encoding": "gzip"}, content=big + b"x" * 70_000)
+
+    with _guarded(handler, max_response_bytes=64 * 1024) as http:
+        response = http.get("/v1/bookings")
+        assert len(response.content) == 64 * 1024  # never decompressed, never read past the limit
+        with pytest.raises(ProductError, match="longer than 64 KiB"):
+            check_cut(response, "GET /v1/bookings", {})
+
+
+def test_a_body_trickled_past_the_wall_time_is_cut_and_fails_the_requirement() -> None:
+    guard = Guard(wall_s=0.3)
+    http = httpx.Client(transport=GuardedTransport(
+        httpx.MockTransport(lambda request: httpx.Response(200, stream=_Trickle())), guard), base_url="http://p")
+    guard.begin("NAT-RES-003")
+    response = http.get("/v1/bookings")  # returns once the wall time is spent, instead of never
+    assert cut(response) == {"reason": "wall time", "limit": 0.3}
+    with pytest.raises(WallTimeExceeded, match="still sending its body"):
+        check_cut(response, "GET /v1/bookings", {})
+    with pytest.raises(WallTimeExceeded, match=r"NAT-RES-003 used up its wall time of 0\.3 s"):
+        http.get("/v1/health")

@@ -24,7 +24,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from harness.errors import CertificationFailure, ContractError, ProductError
-from harness.runners.guard import truncated
+from harness.runners.guard import check_cut, cut
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -212,8 +212,8 @@ class ContractClient:
         exchange.status = response.status_code
         exchange.response = response.text[:4000]
         self.last = exchange
-        if truncated(response) is not None:  # the evidence copy is built only when needed (it costs ~0.3 ms)
-            check_size(response, f"{method} {path}", {"exchange": exchange.as_dict()})
+        if cut(response) is not None:  # the evidence copy is built only when needed (it costs ~0.3 ms)
+            check_cut(response, f"{method} {path}", {"exchange": exchange.as_dict()})
         if response.status_code >= 500:
             raise ProductError(f"{method} {path} answered {response.status_code}: {_short(response.text)}",
                                evidence={"exchange": exchange.as_dict()})
@@ -223,14 +223,6 @@ class ContractClient:
             raise ProductError(f"{method} {path} answered {response.status_code} with a body that is not JSON: "
                                f"{_short(response.text)}", evidence={"exchange": exchange.as_dict()}) from None
         return response, exchange
-
-
-def check_size(response: httpx.Response, what: str, evidence: dict[str, Any]) -> None:
-    """A body the runner cut at the profile's limit (container_limits.max_response_kb) fails the requirement."""
-    limit = truncated(response)
-    if limit is not None:
-        raise ProductError(f"{what} answered a body longer than {limit // 1024} KiB (container_limits."
-                           f"max_response_kb); the harness read no further", evidence=evidence)
 
 
 def _short(value: Any, limit: int = 200) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 
-from harness.contracts.base import PROBLEM_JSON, ContractClient, check_size, to_json
+from harness.contracts.base import PROBLEM_JSON, ContractClient, to_json
 from harness.errors import CertificationFailure, ProductError
+from harness.runners.guard import check_cut, cut
 
 
 class ResilienceClient(ContractClient):
@@ -40,7 +41,8 @@ class ResilienceClient(ContractClient):
             raise ProductError(f"POST {op.path}: connection to the product failed under pressure "
                                f"({type(exc).__name__}: {exc})") from None
         status = response.status_code
-        check_size(response, f"POST {op.path}", {"response": response.text[:2000]})
+        if cut(response) is not None:
+            check_cut(response, f"POST {op.path}", {"response": response.text[:2000]})
         clean = (400 <= status < 500 or status == 503) and response.headers.get("content-type", "").startswith(
             PROBLEM_JSON)
         if status != 201 and not clean:

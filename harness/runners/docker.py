@@ -363,13 +363,16 @@ class DockerRunner(Runner):
         if self._options:
             info["run_options"] = {k: v for k, v in self._options.items()
                                    if k not in ("mem_limit", "memswap_limit", "nano_cpus", "pids_limit")}
+            info["run_options"]["network_mode"] = "none"  # loopback only, in the keeper's namespace when watched
             info["limits"] = {"memory": self._options["mem_limit"], "cpus": self._options["nano_cpus"] / 1e9,
                               "pids": self._options["pids_limit"], "tmpfs": self._tmpfs,
                               "log_tail_bytes": self._log_tail,
                               "max_response_bytes": self._guard.max_response_bytes,
                               "requirement_wall_s": self._guard.wall_s}
-            info["network"] = {"mode": "none", "egress_recorded_by": ["audit-hook probe (Python)"] + (
-                ["host observation of the network namespace"] if self._options["network_mode"] != "none" else [])}
+            watched = self._options["network_mode"] != "none"
+            info["network"] = {"mode": "none", "namespace": self._options["network_mode"],
+                               "egress_recorded_by": ["audit-hook probe (Python)"] + (
+                                   ["host observation of the network namespace"] if watched else [])}
         return info
 
     def product_digest(self, manifest: Manifest) -> str:

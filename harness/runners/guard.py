@@ -3,9 +3,10 @@ never decompress one, and spend at most ``requirement_wall_s`` on one requiremen
 
 Both runners put :class:`GuardedTransport` between the HTTP client and the product. A body longer than the
 limit is cut there (the connection is dropped, the rest is never read) and the response is marked
-``extensions["sandbox_truncated"]``; the contract client turns that mark into a failed requirement. Once a
+``extensions["sandbox_cut"]``; the contract client turns that mark into a failed requirement. Once a
 requirement's wall time is spent, its next request raises :class:`WallTimeExceeded` (a product failure with
-the figures as evidence). The harness's memory thus stays bounded whatever the product sends.
+the figures as evidence), and a body still arriving is cut. The harness's memory thus stays bounded whatever
+the product sends.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from harness.errors import ProductError
 if TYPE_CHECKING:
     from harness.profiles import ContainerLimits
 
-TRUNCATED = "sandbox_truncated"
+CUT = "sandbox_cut"
 
 
 class WallTimeExceeded(ProductError):
@@ -45,24 +46,37 @@ class Guard:
         self.requirement = requirement
         self.deadline = None if self.wall_s is None else time.monotonic() + self.wall_s
 
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def exceeded(self, what: str) -> WallTimeExceeded:
+        return WallTimeExceeded(
+            f"{self.requirement or 'the requirement'} used up its wall time of {self.wall_s:g} s "
+            f"(container_limits.requirement_wall_s) {what}",
+            evidence={"wall time": {"requirement": self.requirement, "limit_s": self.wall_s}})
+
     def check(self, request: httpx.Request) -> None:
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise WallTimeExceeded(
-                f"{self.requirement or 'the requirement'} used up its wall time of {self.wall_s:g} s "
-                f"(container_limits.requirement_wall_s) before {request.method} {request.url.path}",
-                evidence={"wall time": {"requirement": self.requirement, "limit_s": self.wall_s}})
+        if self.expired():
+            raise self.exceeded(f"before {request.method} {request.url.path}")
 
 
 class _LimitedStream(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, limit: int, extensions: dict[str, Any]) -> None:
-        self._inner, self._limit, self.mark = inner, limit, extensions
+    """Yields at most ``guard.max_response_bytes``, and nothing once the requirement's wall time is spent (a
+    product trickling a body byte by byte never holds the harness); the cut is marked on the response."""
+
+    def __init__(self, inner: httpx.SyncByteStream, guard: Guard) -> None:
+        self._inner, self._guard = inner, guard
+        self.mark: dict[str, Any] = {}
 
     def __iter__(self) -> Iterator[bytes]:
-        left = self._limit
+        left = self._guard.max_response_bytes
         try:
             for chunk in self._inner:
+                if self._guard.expired():
+                    self.mark[CUT] = {"reason": "wall time", "limit": self._guard.wall_s}
+                    return
                 if len(chunk) > left:
-                    self.mark[TRUNCATED] = self._limit
+                    self.mark[CUT] = {"reason": "size", "limit": self._guard.max_response_bytes}
                     if left:
                         yield chunk[:left]
                     return
@@ -85,12 +99,12 @@ class GuardedTransport(httpx.BaseTransport):
         self._guard.check(request)
         request.headers["accept-encoding"] = "identity"  # a compressed body would be a bomb past any limit
         response = self._inner.handle_request(request)
-        extensions = dict(response.extensions)
         headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
         stream = response.stream
         assert isinstance(stream, httpx.SyncByteStream)
-        limited = _LimitedStream(stream, self._guard.max_response_bytes, extensions)
-        guarded = httpx.Response(response.status_code, headers=headers, extensions=extensions, stream=limited)
+        limited = _LimitedStream(stream, self._guard)
+        guarded = httpx.Response(response.status_code, headers=headers, extensions=response.extensions,
+                                 stream=limited)
         limited.mark = guarded.extensions  # httpx copies the dict: mark the one the client will see
         return guarded
 
@@ -98,7 +112,22 @@ class GuardedTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-def truncated(response: httpx.Response) -> int | None:
-    """The limit a response body was cut at, or None when it came whole."""
-    value = response.extensions.get(TRUNCATED)
-    return int(value) if value is not None else None
+def cut(response: httpx.Response) -> dict[str, Any] | None:
+    """Why the body was cut ({"reason": "size" | "wall time", "limit": ...}), or None when it came whole."""
+    value = response.extensions.get(CUT)
+    return dict(value) if isinstance(value, dict) else None
+
+
+def check_cut(response: httpx.Response, what: str, evidence: dict[str, Any]) -> None:
+    """A cut body fails the requirement: longer than container_limits.max_response_kb, or still arriving
+    when the requirement's wall time ran out."""
+    why = cut(response)
+    if why is None:
+        return
+    if why["reason"] == "wall time":
+        error = WallTimeExceeded(f"{what} was still sending its body when the requirement's wall time of "
+                                 f"{why['limit']:g} s (container_limits.requirement_wall_s) ran out",
+                                 evidence=evidence)
+        raise error
+    raise ProductError(f"{what} answered a body longer than {why['limit'] // 1024} KiB (container_limits."
+                       "max_response_kb); the harness read no further", evidence=evidence)
