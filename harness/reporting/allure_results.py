@@ -210,10 +210,8 @@ def _description(result: RequirementResult, verdict: VerdictDocument) -> str:
     rows = [("Requirement", f"{result.id} [{result.level}] {result.title}"), ("Status", result.status),
             ("Check", result.check), ("Examples", str(result.examples)),
             ("Seed / as of", f"{verdict.seed} / {verdict.as_of}")]
-    th = '<th style="text-align:left;vertical-align:top;padding:1px 12px 1px 0;white-space:nowrap">'
-    table = "".join(f"<tr>{th}{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-    return (f'<table style="border-collapse:collapse">{table}<tr>{th}Source</th><td>{citation_html(result.source)}'
-            "</td></tr></table>"
+    lines = "".join(f"<p><b>{escape(k)}:</b> {escape(v)}</p>" for k, v in rows)  # Allure strips table styles
+    return (f"{lines}<p><b>Source:</b> {citation_html(result.source)}</p>"
             + (f"<p>{escape(plain_message(result))}</p>" if result.status != "passed" else ""))
 
 
