@@ -9,7 +9,8 @@ profile's memory/CPU/PID limits; its log is rotated by the engine and read back 
 Everything the product can write is hostile input: the harness connects only to a socket it checked
 (``productfs.open_socket``: a socket, not a link, owned by the container's user, reached through its
 descriptor), reads and alters data files without following links and with the container user's identity
-(``productfs.ProductFolder``), and receives egress records on a socket of its own (``egress.EgressChannel``).
+(``productfs.ProductFolder``), receives egress records on a socket of its own and watches the product's
+network namespace from the host (``netwatch``: the product joins the namespace of a keeper container).
 Everything a run makes carries the label ``org.sandbox.run`` and is removed on success, failure, exception,
 Ctrl-C and SIGTERM; ``sandbox engine cleanup`` removes what a killed harness (SIGKILL) left behind.
 """
@@ -30,7 +31,6 @@ import httpx
 from harness.errors import ProductError, ProductStartError, RunnerError
 from harness.runners import images, netwatch, productfs
 from harness.runners.base import Runner, register, unregister
-from harness.runners.egress import EgressChannel
 from harness.runners.guard import Guard, GuardedTransport
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class DockerRunner(Runner):
         self._uid = self._gid = 0
         self._socket_fd: int | None = None
         self._socket_generation = 0
-        self._egress: EgressChannel | None = None
+        self._egress: netwatch.EgressChannel | None = None
         self._guard = Guard()
         self._log_tail = 256 * 1024
         self._tmpfs: list[str] = []
@@ -212,7 +212,7 @@ class DockerRunner(Runner):
             elif size_mb and root:
                 os.chown(folder, self._uid, self._gid)  # a host folder only the container's user writes
         shutil.copyfile(Path(images.__file__).with_name("egress_probe.py"), self._folder / "p" / "sitecustomize.py")
-        self._egress = EgressChannel(self._folder / "e")
+        self._egress = netwatch.EgressChannel(self._folder / "e")
         image_env = dict(e.split("=", 1) for e in self._image.attrs["Config"].get("Env") or [] if "=" in e)
         env = {"SANDBOX_SOCKET": f"/run/sandbox/{SOCKET}", "SANDBOX_DATA_DIR": "/data",
                "SANDBOX_EGRESS_SOCKET": f"/run/sandbox-egress/{self._egress.path.name}",

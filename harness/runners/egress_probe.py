@@ -1,13 +1,12 @@
 """Egress probe, mounted read-only into a product container as ``sitecustomize.py`` (it imports nothing
 from the harness: it runs inside the product's interpreter).
 
-The container has no network (``network_mode: none``), so an outbound connection can only fail; a
-failed connect leaves no trace outside the process. This probe makes the attempt visible: a CPython
-audit hook (PEP 578, which product code cannot remove) records every name lookup of a remote host and
-every connect/sendto to a non-local address, as one JSON datagram to a socket the harness bound in a folder
-mounted read-only: a harness thread receives it at once, so nothing in the container can erase it later
-(``harness/runners/egress.py``). Products in other languages are not covered by this probe; for them the
-runner still guarantees the attempt cannot succeed.
+The container has no network, so an outbound connection can only fail. This probe names the Python code
+that tried: a CPython audit hook (PEP 578, which product code cannot remove) records every name lookup of a
+remote host and every connect/sendto to a non-local address, as one JSON datagram to a socket the harness
+bound in a folder mounted read-only: a harness thread receives it at once, so nothing in the container can
+erase it later. Attempts below the hook (another language, ``python -I``, libc through ctypes) are recorded
+from the host by harness/runners/netwatch.py, which watches the network namespace itself.
 """
 
 from __future__ import annotations

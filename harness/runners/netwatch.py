@@ -1,20 +1,26 @@
-"""Egress seen from outside the product: its network namespace, observed by the host.
+"""Egress the product cannot hide or erase: every record is made, and kept, outside its container.
 
-The product container joins the network namespace of a *keeper* container the harness starts first (only
-loopback, no route out, nothing of the product's running in it), so the namespace outlives every restart of
-the product. In that namespace the harness (root, from the host) makes every IPv4 address local
-(``ip route add local 0.0.0.0/0 dev lo``): an outbound connect is refused at once and a DNS query answered by
-an ICMP error, exactly as unreachable as before but now a packet on ``lo``, and a harness thread holding a
-packet socket in the namespace records every outgoing TCP SYN, UDP datagram, DNS query and ping to a
-non-loopback address. The product has no capability (``cap_drop: ALL``), so it can neither change the route
-nor see or close the harness's socket; whatever the language, a bypassed audit hook or a ``python -I``
-subprocess, the record exists outside the container. IPv6 is disabled in the namespace (nothing leaves it).
+Two sources feed one :class:`EgressChannel`:
+
+* the egress probe (egress_probe.py, an audit hook in the product's Python interpreter) sends each attempt as
+  a datagram to a socket the harness bound in a folder mounted read-only: the product can neither delete the
+  socket nor take back a datagram a harness thread already received;
+* :class:`NetworkWatch` observes the product's network namespace from the host. The product container joins
+  the namespace of a *keeper* container the harness starts first (only loopback, nothing of the product's
+  running in it), so it outlives every restart of the product. There the harness (root) makes every IPv4
+  address local (``ip route add local 0.0.0.0/0 dev lo``): an outbound connect is refused at once and a DNS
+  query answered by an ICMP error, as unreachable as before but now a packet on ``lo``, and a harness thread
+  holding a packet socket in the namespace records every outgoing TCP SYN, UDP datagram, DNS query and ping
+  to a non-loopback address. The product has no capability (``cap_drop: ALL``), so it can neither change the
+  route nor see or close that socket: whatever its language, a bypassed audit hook or a ``python -I``
+  subprocess, the attempt is on record. IPv6 is disabled in the namespace (nothing leaves through it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import shutil
 import socket
@@ -22,6 +28,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from harness.errors import RunnerError
@@ -31,6 +38,8 @@ ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 KEEPER_IMAGE = os.environ.get("SANDBOX_BASE_IMAGE", "sandbox-base:bookworm")
 _libc = ctypes.CDLL(None, use_errno=True)
+MAX_RECORDS = 1000
+MAX_DATAGRAM = 4096
 
 
 def available() -> bool:
@@ -147,3 +156,58 @@ def dns_name(message: bytes) -> str:
         labels.append(message[at + 1:at + 1 + size].decode("ascii", "replace"))
         at += 1 + size
     return ""
+
+
+class EgressChannel:
+    """Receives the probe's datagrams on ``folder/name`` until :meth:`close`."""
+
+    def __init__(self, folder: Path, name: str = "egress.sock") -> None:
+        self.path = folder / name
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._sock.bind(str(self.path))
+        os.chmod(self.path, 0o666)  # the container's user sends; the mount is read-only, so it cannot unlink
+        self._sock.settimeout(0.2)
+        self.records: list[dict[str, Any]] = []
+        self.dropped = 0
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._receive, daemon=True, name="sandbox-egress")
+        self._thread.start()
+
+    def _receive(self) -> None:
+        while not self._closed.is_set():
+            try:
+                data = self._sock.recv(MAX_DATAGRAM)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.add(_parse(data))
+
+    def add(self, record: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self.records) < MAX_RECORDS:
+                self.records.append(record)
+            else:
+                self.dropped += 1
+
+    def attempts(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.records)
+
+    def close(self) -> None:
+        self._closed.set()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        self._thread.join(timeout=2)
+
+
+def _parse(data: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(data.decode("utf-8", "replace"))
+    except json.JSONDecodeError:
+        return {"event": "unparsable probe record", "target": data[:200].decode("utf-8", "replace")}
+    if not isinstance(record, dict):
+        return {"event": "unparsable probe record", "target": repr(record)[:200]}
+    return {str(k)[:40]: (v if isinstance(v, int | float | str | list) else repr(v))
+            for k, v in list(record.items())[:8]} | {"source": "probe"}
