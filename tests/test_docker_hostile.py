@@ -90,6 +90,10 @@ def test_data_folder_is_a_size_limited_tmpfs_written_as_the_container_user(plant
         assert http.post("/v1/bookings", json=booking).status_code == 201
     assert planted.data_files() == ["bookings.jsonl"]
     assert b"h-1" in planted.read_data("bookings.jsonl")
+    assert container.exec_run(["chmod", "444", "/data/bookings.jsonl"]).exit_code == 0
+    with pytest.raises(ProductError, match="Permission denied"):  # root would write it; the container user cannot
+        planted.write_data("bookings.jsonl", b"rewritten by the harness")
+    assert b"h-1" in planted.read_data("bookings.jsonl")
 
 
 def test_an_egress_log_linked_to_a_host_secret_never_reaches_the_verdict(host_files: tuple[str, str],
