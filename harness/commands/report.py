@@ -10,6 +10,7 @@ Writes into DIR (default ``results/report-<bundle name>``):
 * ``allure/``: the same report as a folder (serve it: ``allure open DIR/allure``); keeps the history.
 * ``summary.html`` and ``summary.pdf``: the one-page summary (verdict, citations, counterexamples, the
   not-evaluated list and the signature block, filled in when the bundle has been signed).
+* ``screenshot.png`` with ``--screenshot``: report.html as headless chromium shows it, opened from disk.
 
 The bundle is never modified: its allure-results are copied and rewritten from its typed documents
 (harness/reporting/allure_results.py), the history of the previous report in ``DIR/allure`` is added (history
@@ -44,6 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--certificate", type=Path, metavar="CERT", help="signed certificate whose signature "
                         "block the summary shows (default: <bundle name>.cert.json next to the bundle, if any)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF of the summary")
+    parser.add_argument("--screenshot", action="store_true", help="also open report.html from disk in headless "
+                        "chromium and keep a picture of its first screen (DIR/screenshot.png)")
 
 
 def bundle_name(bundle: str) -> str:
@@ -91,13 +94,13 @@ def _stage(bundle: Bundle, target: Path, previous_report: Path, source: str) -> 
     return verdict
 
 
-def build_report(bundle_path: str, out: Path, *, certificate: Path | None = None, pdf: bool = True
-                 ) -> dict[str, Path]:
+def build_report(bundle_path: str, out: Path, *, certificate: Path | None = None, pdf: bool = True,
+                 screenshot: bool = False) -> dict[str, Path]:
     """Build every report of a bundle into ``out``; the paths written, by kind."""
     from harness.evidence.bundle import open_bundle
     from harness.reporting.allure import add_header
     from harness.reporting.summary import find_certificate, signature_of, write_summary
-    from harness.reporting.tools import allure_command, allure_generate, progress
+    from harness.reporting.tools import allure_command, allure_generate, open_from_disk, progress
 
     allure = allure_command()
     name = bundle_name(bundle_path)
@@ -122,6 +125,10 @@ def build_report(bundle_path: str, out: Path, *, certificate: Path | None = None
         progress("writing the one-page summary" + (" and printing it to PDF" if pdf else ""))
         paths.update(write_summary(out / "summary.html", verdict, bundle=bundle, signature=signature,
                                    allure_href="report.html", pdf=pdf))
+    if screenshot:
+        progress("opening report.html from disk in headless chromium for a screenshot")
+        open_from_disk(paths["report"], out / "screenshot.png")
+        paths["screenshot"] = out / "screenshot.png"
     beside = Path(bundle_path.rstrip("/")).with_name(f"{name}.report.html")
     try:
         shutil.copyfile(paths["report"], beside)
@@ -138,9 +145,11 @@ def run(args: argparse.Namespace) -> int:
     if is_campaign(args.bundle):
         paths = write_campaign_summary(Path(args.bundle), out, pdf=not args.no_pdf)
     else:
-        paths = build_report(args.bundle, out, certificate=args.certificate, pdf=not args.no_pdf)
+        paths = build_report(args.bundle, out, certificate=args.certificate, pdf=not args.no_pdf,
+                             screenshot=args.screenshot)
     labels = {"report": "Allure report (one file, opens from disk)", "beside": "  copy next to the bundle",
-              "allure": "Allure report (folder, to serve)", "summary": "Summary", "pdf": "Summary PDF"}
+              "allure": "Allure report (folder, to serve)", "summary": "Summary", "pdf": "Summary PDF",
+              "screenshot": "Screenshot of its first screen"}
     for key, label in labels.items():
         if key in paths:
             print(f"{label + ':':44} {paths[key]}")
