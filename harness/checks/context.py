@@ -148,15 +148,21 @@ class CheckContext:
         operations as its counterexample."""
         from hypothesis.stateful import get_state_machine_test
 
+        budget = self.profile.hypothesis.shrink_examples
+
         def counted() -> Any:
             self.interrupt.check()
             self.examples += 1  # one generated sequence of operations
+            spent = self.examples - self._first_failure if self._first_failure is not None else 0
+            if spent >= budget or self.examples >= self._limit:
+                _stop_shrinking()  # past the budget: the next failing sequence is the counterexample
             return machine()
 
         chosen = self.settings(**overrides)
+        self._start_budget(chosen)
         test = get_state_machine_test(counted, settings=chosen)  # type: ignore[arg-type]
         try:
-            with accepted_shrinks(self.profile.hypothesis.shrink_examples):
+            with accepted_shrinks(budget):
                 hypothesis_seed(self.seed)(test)()
         except Flaky as exc:
             raise _not_reproducible(exc) from None
@@ -225,6 +231,16 @@ def accepted_shrinks(count: int) -> Iterator[None]:
         yield
     finally:
         engine.MAX_SHRINKS = previous
+
+
+def _stop_shrinking() -> None:
+    """Within :func:`accepted_shrinks`: end shrinking at the next failing sequence. The limit counts sequences
+    run (deterministic), where Hypothesis' own count of accepted shrinks let a state machine run 800
+    sequences to accept 30."""
+    from hypothesis.internal.conjecture import engine
+
+    if hasattr(engine, "MAX_SHRINKS"):
+        engine.MAX_SHRINKS = 0
 
 
 def _not_reproducible(exc: Flaky) -> CertificationFailure:
