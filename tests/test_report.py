@@ -261,3 +261,12 @@ def test_every_status_maps_to_a_category_in_plain_words(bundle: Path, tmp_path: 
     assert found["EV-CREDIT-003"] == ("skipped", "Not applicable: lender_type rural_commercial_bank is exempt")
     names = [c["name"].split(" (")[0] for c in CATEGORIES]
     assert names == ["Product failure", "Harness or environment error", "Not evaluated", "Not applicable", "Waived"]
+
+
+def test_no_browser_means_no_pdf_said_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "summary.html"
+    page.write_text("<p>x</p>")
+    monkeypatch.setattr(tools, "chromium_command", lambda: None)
+    assert tools.print_pdf(page, tmp_path / "summary.pdf") is None and not (tmp_path / "summary.pdf").exists()
+    assert "no chromium here, so summary.pdf is not written" in capsys.readouterr().err

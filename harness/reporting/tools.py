@@ -88,6 +88,7 @@ def print_pdf(html: Path, pdf: Path) -> Path | None:
     """Print a local HTML page to PDF with headless chromium (None when there is no browser to print with)."""
     browser = chromium_command()
     if browser is None:
+        progress(f"no chromium here, so {pdf.name} is not written (scripts/allure-install.sh installs it)")
         return None
     pdf.unlink(missing_ok=True)
     argv = [browser, "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -96,9 +97,13 @@ def print_pdf(html: Path, pdf: Path) -> Path | None:
         argv.insert(1, "--no-sandbox")  # chromium refuses to start as root with its sandbox
     try:
         subprocess.run(argv, capture_output=True, timeout=180, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        progress(f"chromium could not print {pdf.name} ({exc})")
         return None
-    return pdf if pdf.is_file() and pdf.stat().st_size > 0 else None
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        progress(f"chromium did not print {pdf.name}")
+        return None
+    return pdf
 
 
 BROWSER_SCRIPT = Path(__file__).with_name("browser.mjs")
