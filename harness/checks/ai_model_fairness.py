@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from fairlearn.metrics import MetricFrame, count, false_positive_rate, selection_rate, true_positive_rate
 from pydantic import Field
 
 from harness.checks import statistics
@@ -66,6 +65,8 @@ def group_fairness(ctx: CheckContext, p: GroupFairness) -> None:
     this data the four-fifths rule can only establish gross breaches. The disparate-impact defect (ratio
     0.44, upper bound 0.73) fails at every seed.
     """
+    from fairlearn.metrics import MetricFrame, count, false_positive_rate, selection_rate, true_positive_rate
+
     scored = holdout_scored(ctx, p.dataset)
     approved, good = scored.approved, scored.split.labels == 0  # "good": the adverse outcome did not happen
     everyone = np.ones(len(approved), dtype=bool)

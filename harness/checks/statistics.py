@@ -36,8 +36,6 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
-from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from harness.checks.common import Dec
 from harness.checks.registry import Params
@@ -134,6 +132,7 @@ def summary(bounds: Sequence[Bounds], alpha: Decimal, *, comparisons: int | None
 
 def proportion(successes: int, n: int, alpha: float) -> tuple[float, float]:
     """Clopper–Pearson (exact, conservative) bounds of a binomial proportion."""
+    from statsmodels.stats.proportion import proportion_confint  # scipy/statsmodels load on use (~0.8 s)
     if n == 0:
         return 0.0, 1.0
     lo, hi = proportion_confint(successes, n, alpha=2 * alpha, method="beta")
@@ -143,6 +142,7 @@ def proportion(successes: int, n: int, alpha: float) -> tuple[float, float]:
 def ratio(x1: int, n1: int, x2: int, n2: int, alpha: float) -> tuple[float, float]:
     """Bounds of p1 / p2 for two independent binomial samples: Katz log method; with a zero count, Katz on
     counts + 0.5 with the bound on the zero's side opened (to 0 or infinity); no evidence when both are 0."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
     if n1 == 0 or n2 == 0 or (x1 == 0 and x2 == 0):
         return 0.0, math.inf
     method = "log" if x1 and x2 else "log-adjusted"
@@ -154,6 +154,7 @@ def ratio(x1: int, n1: int, x2: int, n2: int, alpha: float) -> tuple[float, floa
 
 def difference(x1: int, n1: int, x2: int, n2: int, alpha: float) -> tuple[float, float]:
     """Bounds of p1 − p2 for two independent binomial samples (Newcombe's hybrid score interval)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
     if n1 == 0 or n2 == 0:
         return -1.0, 1.0
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -167,6 +168,7 @@ def bootstrap(n: int, statistic: Callable[[np.ndarray], float], alpha: float, se
     """BCa bootstrap bounds of ``statistic(row indices)`` over ``n`` rows, resampled with a seeded generator
     (the run seed: the same seed gives the same bounds). Falls back to the percentile method where BCa is
     undefined (a statistic constant over the jackknife)."""
+    from scipy import stats
     rows = np.arange(n)
 
     def stat(index: np.ndarray) -> float:
@@ -186,6 +188,7 @@ def bootstrap(n: int, statistic: Callable[[np.ndarray], float], alpha: float, se
 def event_rate(events: int, seconds: float, alpha: float) -> tuple[float, float]:
     """Exact (Garwood) bounds of the rate of a Poisson process that produced ``events`` in ``seconds``. For a
     load test this is conservative: a steady stream of completions is more regular than Poisson."""
+    from scipy import stats
     if seconds <= 0:
         return 0.0, math.inf
     lo = stats.chi2.ppf(alpha, 2 * events) / (2 * seconds) if events > 0 else 0.0
@@ -195,6 +198,7 @@ def event_rate(events: int, seconds: float, alpha: float) -> tuple[float, float]
 
 def quantile(samples: Sequence[float], p: float, alpha: float) -> tuple[float, float]:
     """Distribution-free (order-statistic) bounds of the p-quantile; an end the sample cannot bound is ±inf."""
+    from scipy import stats
     x = np.asarray(samples, dtype=float)
     lo = stats.quantile_test(x, q=0, p=p, alternative="greater").confidence_interval(1 - alpha).low
     hi = stats.quantile_test(x, q=0, p=p, alternative="less").confidence_interval(1 - alpha).high
@@ -232,6 +236,7 @@ def pairwise_differences(groups: Mapping[str, tuple[int, int]], label: str, thre
 def ratio_power(rate: float, true_ratio: float, n_low: int, n_high: int, threshold: float, alpha: float) -> float:
     """Probability (normal approximation on the log scale) that the upper bound of p_low / p_high at 1 − alpha
     falls below ``threshold`` when the better group's rate is ``rate`` and the true ratio ``true_ratio``."""
+    from scipy import stats
     p_high, p_low = rate, rate * true_ratio
     se = math.sqrt((1 - p_low) / (n_low * p_low) + (1 - p_high) / (n_high * p_high))
     z = (math.log(threshold) - math.log(true_ratio)) / se
