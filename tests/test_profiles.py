@@ -12,6 +12,8 @@ from harness.checks import validate_profile
 from harness.errors import ProfileError
 from harness.profiles import available_profiles, export_json_schema, load_profile
 
+pytestmark = pytest.mark.unit
+
 VALID_REQ = """
   - id: TT-CREDIT-001
     title: t
