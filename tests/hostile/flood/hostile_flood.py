@@ -13,6 +13,7 @@ from flood_sizes import BODY_MB, DATA_MB, LOG_MB
 from rural_microloan.api import CreditApp
 
 MB = 2**20
+LOGGED = threading.Event()  # the whole log flood is out before any listing is answered
 
 
 @cache
@@ -25,6 +26,7 @@ def flood_log() -> None:
     for _ in range(LOG_MB * 1024):
         sys.stdout.write(line)
     print(f"flood done: {LOG_MB} MiB written", flush=True)
+    LOGGED.set()
 
 
 def fill_data() -> None:
@@ -44,6 +46,7 @@ def fill_data() -> None:
 class FloodApp(CreditApp):
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ["REQUEST_METHOD"] == "GET" and environ.get("PATH_INFO") == "/v1/bookings":
+            LOGGED.wait(600)
             body = huge_body()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
