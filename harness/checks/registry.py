@@ -96,7 +96,7 @@ def build_params(req: Requirement) -> Params:
     except ValidationError as exc:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # a typo explains "missing"
         err = errors[0]
-        field = ".".join(str(p) for p in err["loc"])
+        field = ".".join(str(p) if str(p).isprintable() else repr(str(p)) for p in err["loc"])  # one line
         valid = ", ".join(spec.params_model.model_fields)
         if err["type"] == "extra_forbid" or err["type"] == "extra_forbidden":
             raise ProfileError(f"{where}: parameters.{field}: unknown parameter for {req.check} "
