@@ -14,8 +14,14 @@ from harness.checks.common import DatedRate, Dec, dec, granted, rate_on
 from harness.checks.context import CheckContext, minimal
 from harness.checks.registry import Params, check
 from harness.contracts.credit import CreditClient
-from harness.strategies.credit import (applications, contract_dates, good_applicant, mixed_applications, money_str,
-                                      risk_grid)
+from harness.strategies.credit import (
+    applications,
+    contract_dates,
+    good_applicant,
+    mixed_applications,
+    money_str,
+    risk_grid,
+)
 from harness.strategies.money import amounts
 
 MAX_AMOUNT = Decimal("10000000000")
