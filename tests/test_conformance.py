@@ -56,3 +56,21 @@ def test_rate_table_end_fails_the_fx_check_and_the_fixed_reference_passes() -> N
     assert "500" in next(r for r in defect["requirements"] if r["id"] == "GZ-XB-001")["message"]
     fixed = certify("products/xborder-payments", "guangzhou", only=["GZ-XB-001"], as_of=AS_OF)
     assert statuses(fixed)["GZ-XB-001"] == "passed"
+
+
+def test_booking_fields_get_their_edges_and_fresh_ids_never_repeat() -> None:
+    import re
+
+    from harness.checks._conformance_schemas import Schemas
+    from harness.checks.conformance import Fresh
+    from harness.contracts.base import load_contract
+
+    contract = load_contract("resilience")
+    schemas = Schemas(contract, AS_OF, 30)
+    request = contract.document["components"]["schemas"]["BookingRequest"]["properties"]
+    assert {"0", "0.00", "0.01", "999999999999999.99"} <= set(schemas.alternatives(request["amount"]))
+    assert {1, 60} <= set(schemas.alternatives(request["term_months"]))
+    fresh = Fresh(20201, ["booking_id"])
+    ids = [fresh.next() for _ in range(500)]
+    assert len(set(ids)) == 500
+    assert all(re.fullmatch(contract.document["components"]["schemas"]["Id"]["pattern"].strip("^$"), i) for i in ids)
