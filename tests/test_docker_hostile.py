@@ -64,6 +64,7 @@ def planted(host_files: tuple[str, str]) -> Iterator[DockerRunner]:
         runner.stop()
 
 
+@pytest.mark.serial  # the planted links point at fixed host paths: one at a time
 def test_links_planted_in_the_data_folder_are_never_followed(planted: DockerRunner,
                                                               host_files: tuple[str, str]) -> None:
     marker, _ = host_files
@@ -79,6 +80,7 @@ def test_links_planted_in_the_data_folder_are_never_followed(planted: DockerRunn
     assert VICTIM.read_text() == marker + "\n"
 
 
+@pytest.mark.serial  # the planted links point at fixed host paths: one at a time
 def test_data_folder_is_a_size_limited_tmpfs_written_as_the_container_user(planted: DockerRunner) -> None:
     container = planted._container
     fill = "import os\ntry: open('/data/big', 'wb').write(b'x' * (9 << 20))\nfinally: os.remove('/data/big')"
@@ -96,6 +98,7 @@ def test_data_folder_is_a_size_limited_tmpfs_written_as_the_container_user(plant
     assert b"h-1" in planted.read_data("bookings.jsonl")
 
 
+@pytest.mark.serial  # the planted links point at fixed host paths: one at a time
 def test_an_egress_log_linked_to_a_host_secret_never_reaches_the_verdict(host_files: tuple[str, str],
                                                                          tmp_path: Path) -> None:
     _, secret = host_files
