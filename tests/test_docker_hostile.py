@@ -186,3 +186,22 @@ def test_a_socket_swapped_for_a_link_after_the_check_is_not_followed(tmp_path: P
 
         os.close(fd)
         server.close()
+
+
+def test_the_namespace_watch_reads_connects_and_dns_names_from_loopback_frames() -> None:
+    from harness.runners.netwatch import parse
+
+    ether = bytes(14)
+
+    def ipv4(proto: int, dst: str, payload: bytes) -> bytes:
+        return ether + bytes([0x45, 0]) + (20 + len(payload)).to_bytes(2, "big") + bytes(5) + bytes([proto]) + \
+            bytes(2) + socket.inet_aton("127.0.0.1") + socket.inet_aton(dst) + payload
+
+    syn = (40000).to_bytes(2, "big") + (443).to_bytes(2, "big") + bytes(9) + b"\x02" + bytes(6)
+    query = bytes(12) + b"\x09telemetry\x07example\x00" + bytes(4)
+    udp = (40001).to_bytes(2, "big") + (53).to_bytes(2, "big") + bytes(4) + query
+    assert parse(ipv4(6, "203.0.113.7", syn)) == {"event": "tcp connect", "target": "203.0.113.7:443"}
+    assert parse(ipv4(17, "127.0.0.11", udp)) == {"event": "dns query", "target": "telemetry.example"}
+    assert parse(ipv4(6, "127.0.0.1", syn)) is None  # the product's own loopback traffic is not egress
+    ack = syn[:13] + b"\x12" + syn[14:]
+    assert parse(ipv4(6, "203.0.113.7", ack)) is None  # only the opening SYN of a connect counts
