@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -63,3 +64,24 @@ def test_seed_and_as_of_are_recorded_and_default_to_the_profile_seed_and_today()
     after = datetime.now(UTC).date().isoformat()
     assert doc["seed"] == 20201 and statuses(doc)["NAT-CREDIT-003"] == "passed"
     assert doc["as_of"] in (before, after)
+
+
+def _in_a_process(hash_seed: int, product: str, profile: str, only: list[str]) -> dict[str, Any]:
+    code = ("import json, sys, datetime; from harness.api import certify; "
+            "doc = certify(sys.argv[1], sys.argv[2], only=sys.argv[3].split(','), seed=11, "
+            "as_of=datetime.date(2026, 12, 1)); print('DOC' + json.dumps(doc))")
+    done = subprocess.run([sys.executable, "-c", code, product, profile, ",".join(only)], cwd=ROOT,
+                          env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+                          capture_output=True, text=True, timeout=600, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("DOC"))
+    return dict(json.loads(line[3:]))
+
+
+def test_same_seed_gives_identical_documents_in_processes_with_different_hash_seeds() -> None:
+    """Set and dict iteration order of strings changes with PYTHONHASHSEED: a strategy that leaned on it would
+    draw different examples, and shrink to a different counterexample, in every process."""
+    for product, profile, only in [(str(DEFECT), "chongqing", ["CQ-CREDIT-001", "NAT-CREDIT-006"]),
+                                   ("tests/defects/xb-travel-rule-name-only", "guangzhou", ["GZ-XB-007"])]:
+        first, second = (_in_a_process(h, product, profile, only) for h in (1, 2))
+        assert stable(first) == stable(second), product
+        assert any(r["status"] == "failed" and r["counterexample"] for r in first["requirements"])
