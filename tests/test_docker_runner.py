@@ -60,8 +60,11 @@ def test_container_runs_isolated_with_the_profile_limits(running: DockerRunner) 
     code, output = container.exec_run(["python3", "-I", "-c",
                                        "import socket; socket.create_connection(('1.1.1.1', 53), 2)"])
     assert code != 0 and b"Connection refused" in output  # nothing leaves; the attempt is seen from the host
-    assert {"event": "tcp connect", "target": "1.1.1.1:53", "source": "network"}.items() <= next(
-        a for a in running.egress_attempts() if a["source"] == "network").items()
+    deadline = time.monotonic() + 30  # the host's capture thread records it a moment later
+    while not (seen := [a for a in running.egress_attempts() if a["source"] == "network"]):
+        assert time.monotonic() < deadline, "the attempt was never recorded from the host"
+        time.sleep(0.1)
+    assert {"event": "tcp connect", "target": "1.1.1.1:53"}.items() <= seen[0].items()
     code, output = container.exec_run(["python3", "-c", "import socket; socket.socket(socket.AF_PACKET, 3)"])
     assert code != 0 and b"Operation not permitted" in output  # it cannot watch, or undo, what the host set up
     code, output = container.exec_run(["grep", "CapEff", "/proc/1/status"])
