@@ -57,6 +57,9 @@ apt_install() {   # apt_install PKG...: install, running apt-get update only whe
 need=()
 command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || need+=(docker.io)
 command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
+# the docker runner watches a product's network from the host (harness/runners/netwatch.py: ip, nsenter)
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+command -v nsenter >/dev/null || need+=(util-linux)
 [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 export PATH="$PATH:/usr/sbin:/sbin"
 
