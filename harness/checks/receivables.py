@@ -10,6 +10,7 @@ variants of the invoice number that the harness generates (case, spacing, dashes
 from __future__ import annotations
 
 import itertools
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -279,8 +280,14 @@ def concurrent_financing(ctx: CheckContext, p: Concurrency) -> None:
             book.register_variant(inv, kind, position)
         targets = [inv.ids[i % len(inv.ids)] for i in range(parallel)]
         amount = book.amount(max(1, face * share // 100))
+        start = threading.Barrier(parallel)  # every request leaves at the same moment, whatever the load
+
+        def send(rid: str) -> tuple[int, Any]:
+            start.wait(timeout=60)
+            return client.finance(rid, book.financier, amount)
+
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            results = list(pool.map(lambda rid: client.finance(rid, book.financier, amount), targets))
+            results = list(pool.map(send, targets))
         accepted = [{"receivable": rid, "financing": answer["id"]}
                     for rid, (status, answer) in zip(targets, results, strict=True) if status < 300]
         if len(accepted) > 1:

@@ -1,5 +1,6 @@
 """Seeded defect: check-then-act race; the financing is anchored and booked after the lock was released."""
 
+import time
 import uuid
 from typing import Any
 
@@ -18,7 +19,9 @@ class RacyPlatform(Platform):
             self.check_confirmed(rec)
             self.check_free(rec)
             fid = f"fin-{uuid.uuid4().hex[:12]}"
-        # ... but anchor on the ledger and journal without it ("the ledger has its own lock")
+        # ... but anchor on the ledger and journal without it ("the ledger has its own lock"); anchoring takes
+        # as long as a ledger round trip does (a few ms), which is the window the race needs
+        time.sleep(0.005)
         self.commit({"type": "financed", "id": fid, "receivable_id": rec["id"], "financier": body.get("financier"),
                      "units": units})
         return self.financing(fid)
