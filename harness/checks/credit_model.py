@@ -233,7 +233,8 @@ def reason_cases() -> list[dict[str, Any]]:
     """Declines whose reasons must be specific and in order: one with credit history and employment at the
     contract's maximum (only income and delinquencies can be reasons), one where delinquencies cost far more
     than a slightly low income and a slightly short history (delinquencies come first), one with no
-    delinquency at all, and the declines of the risk grid."""
+    delinquency at all, one that stays declined with its income repaired (income must then drop out of the
+    reasons), and the declines of the risk grid."""
     base = risk_grid(amount="2000.00")[0]  # a loan small enough that affordability is not in play
 
     def applicant(**fields: Any) -> dict[str, Any]:
@@ -244,6 +245,8 @@ def reason_cases() -> list[dict[str, Any]]:
             applicant(annual_incomes=["140000.00"] * 3, employment_years=10, credit_history_months=90,
                       delinquencies_24m=3),
             applicant(annual_incomes=["0.00"] * 3, employment_years=0, credit_history_months=0, delinquencies_24m=0),
+            applicant(annual_incomes=["20000.00"] * 3, employment_years=60, credit_history_months=720,
+                      delinquencies_24m=4),
             *risk_grid()]
 
 
@@ -273,12 +276,17 @@ def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
             ctx.fail(f"reason codes {undeclared} are not in the product's declared list", decision=decision,
                      declared=sorted(declared))
         for code in codes:
-            if _at_best(app, declared[code], schema):
+            if _at_best(app, declared[code], schema, p.best_income):
                 reason = declared[code]
                 ctx.fail(f"reason {code} asks to {reason['improve']} {reason['feature']}, which is already at its "
                          "best value: not a specific reason", decision=decision)
         repaired = [_repair(app, declared[c], schema, p.best_income) for c in codes] if _affordable(app) else []
         after = [credit.decide(r) if r is not None else None for r in repaired]
+        for code, fixed, answer in zip(codes, repaired, after, strict=False):  # none unless affordable
+            if fixed is not None and answer is not None and code in answer["reason_codes"] and (
+                    _at_best(fixed, declared[code], schema, p.best_income)):
+                ctx.fail(f"with {declared[code]['feature']} repaired to its best the decline still gives reason "
+                         f"{code}: not a specific reason", decision=decision, repaired=answer)
         first = after[0] if after else None
         for code, later in zip(codes[1:], after[1:], strict=False):
             if first is not None and later is not None and (
@@ -315,8 +323,9 @@ def _field(app: dict[str, Any], feature: str, schema: dict[str, Any]) -> tuple[s
     return None
 
 
-def _at_best(app: dict[str, Any], reason: dict[str, Any], schema: dict[str, Any]) -> bool:
-    """The reason's count feature cannot move the way the reason says (the contract's maximum or minimum)."""
+def _at_best(app: dict[str, Any], reason: dict[str, Any], schema: dict[str, Any], best_income: Decimal) -> bool:
+    """The reason's feature cannot move the way the reason says: a count at the contract's maximum or
+    minimum, or amounts to increase that are all at least ``best_income``."""
     found = _field(app, reason["feature"], schema)
     if found is None or reason["improve"] not in ("increase", "decrease"):
         return False
@@ -326,7 +335,8 @@ def _at_best(app: dict[str, Any], reason: dict[str, Any], schema: dict[str, Any]
     if isinstance(value, bool) or any(isinstance(v, bool) for v in values):
         return False
     if not all(isinstance(v, int) for v in values):
-        return False  # an amount (debt, balance) can stand as a reason even at 0: the new loan adds to it
+        # an amount to lower (debt, balance) can stand as a reason even at 0: the new loan adds to it
+        return reason["improve"] == "increase" and all(dec(v) >= best_income for v in values)
     if reason["improve"] == "decrease":
         return all(v <= spec.get("minimum", 0) for v in values)
     return "maximum" in spec and all(v >= spec["maximum"] for v in values)
