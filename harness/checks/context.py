@@ -30,6 +30,28 @@ from harness.profiles import Profile, Requirement
 C = TypeVar("C", bound=ContractClient)
 
 
+def _without_local_constants() -> None:
+    """Hypothesis (6.131+) also draws constants it mines from the source of every loaded module outside
+    site-packages: the harness, the products and any tests. Which of those are loaded differs between
+    processes and grows as one process certifies more products, so the same seed drew different examples
+    (GZ-IFACE-001 on the cross-border reference passed alone and failed after the AI product had been
+    certified in the same process). Generation must depend only on the strategies and the seed, so the pool
+    of local constants stays empty; Hypothesis' built-in constants still apply. There is no public setting
+    for this: the provider's lookup is replaced where it exists."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+    except ImportError:  # an older Hypothesis without local constants
+        return
+    if hasattr(providers, "_get_local_constants"):
+        empty = Constants()
+        providers._get_local_constants = lambda: empty
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
+_without_local_constants()
+
+
 class ProductControl(Protocol):
     """Optional abilities of the runner; each raises RunnerLimitation (→ not_evaluated) where unsupported."""
 

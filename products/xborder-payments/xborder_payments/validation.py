@@ -68,10 +68,15 @@ def money(value: Any, where: str, code: str) -> Decimal:
     return amount
 
 
+# the contract's maxLength of each Party field (ISO 20022 lengths: Max34Text for an IBAN-sized account, ...)
+PARTY_MAX_LENGTH = {"person_id": 64, "name": 140, "account": 34, "address": 140, "national_id": 35,
+                    "birth_place": 35, "phone": 20}
+
+
 def party(value: Any, where: str) -> dict[str, Any]:
     p = obj(value, where, {"name", "account"}, PARTY_FIELDS)
     for key, item in p.items():
-        text(item, f"{where}.{key}")
+        text(item, f"{where}.{key}", PARTY_MAX_LENGTH.get(key, 140))
     if "agent_bic" in p and not BIC.match(p["agent_bic"]):
         raise Invalid(f"{where}.agent_bic: must be a BIC")
     return p
