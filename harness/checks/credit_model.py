@@ -386,10 +386,12 @@ class Determinism(Params):
 
 @check("credit.determinism", params=Determinism)
 def determinism(ctx: CheckContext, p: Determinism) -> None:
-    """The same application always gets the same decision."""
+    """The same application always gets the same decision. The risk grid first (applicants across the
+    approval line, so priced decisions are compared too: a per-request price assignment that differs half the
+    time escapes 15 grid applicants with probability 2^-15 at two repeats), then generated applications."""
     credit = ctx.client(CreditClient)
 
-    @ctx.given(app=mixed_applications())
+    @ctx.given(app=mixed_applications(), explicit=[{"app": app} for app in risk_grid()])
     def prop(app: dict[str, Any]) -> None:
         answers = [credit.decide(app) for _ in range(p.repeats)]
         for later in answers[1:]:
