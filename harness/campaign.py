@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +119,25 @@ def certify_pair(pair: Pair, out: Path, seed: int | None = None, runner: str = "
     return _entry(pair, target, done.returncode, seconds, done.stderr)
 
 
+class _Progress:
+    """One stderr line per pair as it starts and as it ends (verdict, seconds, done/total): a campaign runs
+    for minutes, and its workers print nothing else."""
+
+    def __init__(self, total: int, kept: int) -> None:
+        self.total, self.done, self.lock = total, 0, threading.Lock()
+        if kept:
+            print(f"campaign: {kept} pair(s) kept from the earlier run, {total} to run", file=sys.stderr)
+
+    def run(self, pair: Pair, work: Callable[[], PairResult]) -> PairResult:
+        print(f"campaign: started  {pair.key}", file=sys.stderr, flush=True)
+        entry = work()
+        with self.lock:
+            self.done += 1
+            print(f"campaign: finished {pair.key}: {entry.verdict} in {entry.seconds:.1f} s "
+                  f"({self.done}/{self.total})", file=sys.stderr, flush=True)
+        return entry
+
+
 def run_campaign(products: list[str], profiles: list[str], out: Path, *, workers: int | None = None,
                  rerun_failed: bool = False, seed: int | None = None, runner: str = "inprocess") -> CampaignDocument:
     pairs, left_out = plan(products, profiles)
@@ -132,8 +153,10 @@ def run_campaign(products: list[str], profiles: list[str], out: Path, *, workers
     todo = [p for p in pairs if p.key not in previous or previous[p.key].verdict in RERUN]
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     started = time.perf_counter()
+    progress = _Progress(len(todo), len(pairs) - len(todo))
     with ThreadPoolExecutor(max_workers=workers) as pool:  # each worker waits on its own certify process
-        fresh = {e.key: e for e in pool.map(lambda p: certify_pair(p, out, seed, runner), todo)}
+        fresh = {e.key: e for e in pool.map(lambda p: progress.run(p, lambda: certify_pair(p, out, seed, runner)),
+                                            todo)}
     entries = [fresh[p.key] if p.key in fresh else previous[p.key].model_copy(update={"rerun": False})
                for p in pairs]
     document = CampaignDocument(workers=workers, wall_seconds=round(time.perf_counter() - started, 2), pairs=entries,

@@ -45,7 +45,9 @@ def test_campaign_matrix_bundles_and_rerun_failed(tmp_path: Path, capsys) -> Non
     assert table.loc[("evidence-mini", "EV-CREDIT-001", "MUST"), "rural-microloan"] == "passed"
     assert table.loc[("evidence-mini", "VERDICT", ""), "rural-microloan"] == "CERTIFIED"
     assert "background-color" in (out / "matrix.html").read_text()
-    capsys.readouterr()
+    progress = capsys.readouterr().err  # one line per pair as it starts and ends: a campaign runs for minutes
+    assert progress.count("campaign: started ") == 2 and progress.count("campaign: finished ") == 2
+    assert "(2/2)" in progress and "NOT_CERTIFIED in" in progress
     assert main([*argv, "--rerun-failed"]) == 1
     again = json.loads((out / "campaign.json").read_text())
     assert {e["product_id"]: e["rerun"] for e in again["pairs"]} == {"rural-microloan": False,
