@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -197,31 +197,30 @@ def probe(ctx: CheckContext, client: ContractClient, schemas: Schemas, ops: dict
         raise CertificationFailure(f"{what}: {exc.message if hasattr(exc, 'message') else exc}",
                                    counterexample=case, evidence=exc.evidence) from None
     status = response.status_code
-    evidence = {"exchange": exchange.as_dict()}
+
+    def fail(message: str) -> NoReturn:  # the exchange's evidence copy is made only for a failure
+        ctx.fail(message, counterexample=case, exchange=exchange.as_dict())
+
     declared = op.responses.get(str(status)) or op.responses.get(f"{str(status)[0]}XX") \
         or op.responses.get("default")
     if declared is None:
-        ctx.fail(f"{what} answered {status}, a status the contract does not declare for {op.operation_id} "
-                 f"(declared: {', '.join(sorted(op.responses))})", counterexample=case, **evidence)
+        fail(f"{what} answered {status}, a status the contract does not declare for {op.operation_id} "
+             f"(declared: {', '.join(sorted(op.responses))})")
     if not case["invalid"] and op.operation_id in accepts and not 200 <= status < 300:
-        ctx.fail(f"{what}: a valid request was refused with {status}; {op.operation_id} must accept every "
-                 "valid request", counterexample=case, **evidence)
+        fail(f"{what}: a valid request was refused with {status}; {op.operation_id} must accept every "
+             "valid request")
     if case["invalid"] and status < 400:
-        ctx.fail(f"{what}: a schema-invalid request was accepted with {status}; expected a 4xx problem+json",
-                 counterexample=case, **evidence)
+        fail(f"{what}: a schema-invalid request was accepted with {status}; expected a 4xx problem+json")
     ctype = response.headers.get("content-type", "").split(";")[0].strip()
     if status >= 400 and ctype != PROBLEM_JSON:
-        ctx.fail(f"{what} answered {status} with content-type {ctype!r}; errors are {PROBLEM_JSON} (RFC 9457)",
-                 counterexample=case, **evidence)
+        fail(f"{what} answered {status} with content-type {ctype!r}; errors are {PROBLEM_JSON} (RFC 9457)")
     if declared:
         if ctype not in declared:
-            ctx.fail(f"{what} answered {status} as {ctype!r}; the contract declares {', '.join(declared)}",
-                     counterexample=case, **evidence)
+            fail(f"{what} answered {status} as {ctype!r}; the contract declares {', '.join(declared)}")
         schema = declared[ctype]
         errors = schemas.errors(schema, exchange.response) if schema else []
         if errors:
-            ctx.fail(f"{what} answered {status} with a body that breaks the contract: {'; '.join(errors[:3])}",
-                     counterexample=case, **evidence)
+            fail(f"{what} answered {status} with a body that breaks the contract: {'; '.join(errors[:3])}")
 
 
 def run_conformance(ctx: CheckContext, p: ConformanceParams, capability: str) -> None:
