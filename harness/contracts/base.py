@@ -103,14 +103,17 @@ class Contract:
                 self._fast[ref] = None
         return self._fast[ref]
 
-    def schema_errors(self, ref: str, body: Any) -> list[str]:
+    def surely_valid(self, ref: str, body: Any) -> bool:
+        """True when jsonschema-rs calls the body valid; False means "ask the reference validator"."""
         fast = self.fast_validator(ref)
-        if fast is not None:
-            try:
-                if fast.is_valid(body):
-                    return []
-            except Exception:  # e.g. an integer beyond 64 bits: let the reference decide
-                pass
+        try:
+            return fast is not None and bool(fast.is_valid(body))
+        except Exception:  # e.g. an integer beyond 64 bits: let the reference decide
+            return False
+
+    def schema_errors(self, ref: str, body: Any) -> list[str]:
+        if self.surely_valid(ref, body):
+            return []
         errors = sorted(self.validator(ref).iter_errors(body), key=lambda e: list(e.absolute_path))
         return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors[:5]]
 
