@@ -386,9 +386,8 @@ class Determinism(Params):
 
 @check("credit.determinism", params=Determinism)
 def determinism(ctx: CheckContext, p: Determinism) -> None:
-    """The same application always gets the same decision. The risk grid first (applicants across the
-    approval line, so priced decisions are compared too: a per-request price assignment that differs half the
-    time escapes 15 grid applicants with probability 2^-15 at two repeats), then generated applications."""
+    """The same application always gets the same decision: the risk grid first (priced decisions compared:
+    a price that differs half the time per request escapes 15 grid applicants with p = 2^-15), then generated."""
     credit = ctx.client(CreditClient)
 
     @ctx.given(app=mixed_applications(), explicit=[{"app": app} for app in risk_grid()])
