@@ -24,7 +24,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from harness.errors import CertificationFailure, ContractError, ProductError
-from harness.runners.guard import check_cut, cut
+from harness.limits import check_cut, cut
 
 PROBLEM_JSON = "application/problem+json"
 

@@ -9,7 +9,7 @@ import httpx
 
 from harness.contracts.base import PROBLEM_JSON, ContractClient, to_json
 from harness.errors import CertificationFailure, ProductError
-from harness.runners.guard import check_cut, cut
+from harness.limits import check_cut, cut
 
 
 class ResilienceClient(ContractClient):

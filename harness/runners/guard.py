@@ -17,16 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from harness.errors import ProductError
+from harness.limits import CUT, WallTimeExceeded, check_cut, cut
 
 if TYPE_CHECKING:
     from harness.profiles import ContainerLimits
 
-CUT = "sandbox_cut"
+__all__ = ["CUT", "Guard", "GuardedTransport", "WallTimeExceeded", "check_cut", "cut"]
 
-
-class WallTimeExceeded(ProductError):
-    """The requirement used up its wall time (``container_limits.requirement_wall_s``)."""
 
 
 class Guard:
@@ -110,24 +107,3 @@ class GuardedTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
-
-
-def cut(response: httpx.Response) -> dict[str, Any] | None:
-    """Why the body was cut ({"reason": "size" | "wall time", "limit": ...}), or None when it came whole."""
-    value = response.extensions.get(CUT)
-    return dict(value) if isinstance(value, dict) else None
-
-
-def check_cut(response: httpx.Response, what: str, evidence: dict[str, Any]) -> None:
-    """A cut body fails the requirement: longer than container_limits.max_response_kb, or still arriving
-    when the requirement's wall time ran out."""
-    why = cut(response)
-    if why is None:
-        return
-    if why["reason"] == "wall time":
-        error = WallTimeExceeded(f"{what} was still sending its body when the requirement's wall time of "
-                                 f"{why['limit']:g} s (container_limits.requirement_wall_s) ran out",
-                                 evidence=evidence)
-        raise error
-    raise ProductError(f"{what} answered a body longer than {why['limit'] // 1024} KiB (container_limits."
-                       "max_response_kb); the harness read no further", evidence=evidence)
