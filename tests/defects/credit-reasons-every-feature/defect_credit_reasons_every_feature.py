@@ -2,12 +2,10 @@
 values (ranked by points lost, delinquencies added when there are any), so an applicant with 60 years of
 credit history is told it is too short: the reasons are not specific."""
 
-from decimal import Decimal
 from typing import Any
 
 from rural_microloan import scorecard
-from rural_microloan.api import CreditApp
-from rural_microloan.engine import CreditEngine
+from score_reasons import app_with
 
 
 def decline_reasons(applicant: dict[str, Any]) -> list[str]:
@@ -18,14 +16,5 @@ def decline_reasons(applicant: dict[str, Any]) -> list[str]:
     return [scorecard.REASON_FOR_FEATURE[f] for f in ranked][:4]
 
 
-class Engine(CreditEngine):
-    def policy_reasons(self, applicant: dict[str, Any], loan: dict[str, Any], points: int,
-                       limit: Decimal) -> list[str]:
-        reasons = super().policy_reasons(applicant, loan, points, limit)
-        if reasons == scorecard.decline_reasons(applicant) and points < self.policy.cutoff:
-            return decline_reasons(applicant)
-        return reasons
-
-
 def create_app() -> object:
-    return CreditApp(Engine())
+    return app_with(decline_reasons)
