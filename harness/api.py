@@ -18,6 +18,14 @@ import pytest
 from harness.errors import HarnessError
 from harness.profiles import resolve_profile_path
 
+# The arguments of every certification session. A certification is not a test suite: pytest's assertion
+# rewriting (which, through the installed plugins' entry points, re-compiles some 180 modules of hypothesis,
+# the harness, anyio, xdist and allure in every fresh process, about 3.5 s, since the in-process runner
+# forbids bytecode files) buys nothing, because checks report through findings, never through `assert`.
+# xdist and anyio contribute no hook a certification uses (xdist is refused anyway).
+SESSION_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:xdist", "-p", "no:anyio",
+                "--assert=plain", "-c", os.devnull)
+
 
 def certify(product: str | Path, profile: str, *, runner: str = "inprocess", seed: int | None = None,
             out: str | Path | None = None, only: Sequence[str] = (), allure: bool = False,
@@ -31,8 +39,7 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     profile_path = resolve_profile_path(profile)
     out_dir = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="sandbox-run-"))
     args = [
-        "-p", "no:cacheprovider", "-p", "no:terminal", "-c", os.devnull,
-        "--rootdir", str(profile_path.resolve().parent.parent),
+        *SESSION_ARGS, "--rootdir", str(profile_path.resolve().parent.parent),
         f"--sandbox-profile={profile}", f"--sandbox-product={product}", f"--sandbox-runner={runner}",
         f"--sandbox-out={out_dir}", "-W", "ignore::DeprecationWarning",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import settings
+from runs import SharedRun, shared_folder, shared_runner
 
 # The harness's own property tests have no deadline: a deadline fails a test on a loaded machine (or on the
 # first call that imports scipy), which says nothing about the code. Certifications use their profile's.
@@ -60,6 +62,16 @@ def docker_signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"base": base, "product": product, "bundle": base / "bundle", "tgz": base / "bundle.tar.gz",
             "cert": base / "cert.json", "pub": keys / "officer.pub", "key": keys / "officer",
             "other": keys / "other.pub"}
+
+
+@pytest.fixture(scope="session")
+def shared_run(tmp_path_factory: pytest.TempPathFactory) -> SharedRun:
+    """``shared_run(product, profile, **certify_options) -> (document, out)``: one certification per inputs for
+    the whole session and every worker (tests/runs.py). For tests that inspect a run, never for tests about
+    making runs (reproducibility, interrupts, outputs written where asked)."""
+    from harness.api import certify
+
+    return shared_runner(shared_folder(tmp_path_factory, os.environ.get("PYTEST_XDIST_WORKER")), certify)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ fails its own requirement, for the right reason, under the profile's real budget
 from __future__ import annotations
 
 import pytest
+from runs import SharedRun
 
 from harness.api import certify, statuses
 
@@ -23,8 +24,8 @@ DEFECTS = [
 ]
 
 
-def test_reference_model_is_certified_under_beijing() -> None:
-    doc = certify("products/ai-credit-model", "beijing")
+def test_reference_model_is_certified_under_beijing(shared_run: SharedRun) -> None:
+    doc, _ = shared_run("products/ai-credit-model", "beijing")
     result = statuses(doc)
     assert {req: result[req] for req in AI_REQUIREMENTS} == dict.fromkeys(AI_REQUIREMENTS, "passed")
     assert doc["verdict"] == "CERTIFIED"
@@ -33,8 +34,8 @@ def test_reference_model_is_certified_under_beijing() -> None:
 
 
 @pytest.mark.parametrize(("defect", "requirement", "reason"), DEFECTS, ids=[d[0] for d in DEFECTS])
-def test_defect_fails_its_requirement(defect: str, requirement: str, reason: str) -> None:
-    doc = certify(f"tests/defects/{defect}", "beijing", only=[requirement])
+def test_defect_fails_its_requirement(defect: str, requirement: str, reason: str, shared_run: SharedRun) -> None:
+    doc, _ = shared_run(f"tests/defects/{defect}", "beijing", only=[requirement])
     failed = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert failed["status"] == "failed", failed["message"]
     assert reason in failed["message"]

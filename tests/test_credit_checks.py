@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import REFERENCE_CREDIT, defect_products
+from runs import SharedRun
 
 from harness.api import certify, statuses
 from harness.checks.common import DatedRate
@@ -23,8 +24,8 @@ from harness.profiles import load_profile
 
 
 @pytest.fixture(scope="module")
-def reference_verdict() -> dict[str, Any]:
-    return certify(REFERENCE_CREDIT, "chongqing")
+def reference_verdict(shared_run: SharedRun) -> dict[str, Any]:
+    return shared_run(REFERENCE_CREDIT, "chongqing")[0]
 
 
 def test_reference_product_is_certified_under_chongqing(reference_verdict: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from runs import SharedRun
 
 from harness.api import certify, selected
 from harness.profiles import load_profile
@@ -30,8 +31,14 @@ AI = [*(f"BJ-AI-{n:03d}" for n in range(1, 12)), "BJ-IFACE-001"]
 CONTAINER_ONLY = {"BC-LEDGER-005"}
 
 
-def both(product: Path | str, profile: str, only: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    inprocess = certify(product, profile, only=only)
+def both(shared_run: SharedRun, product: Path | str, profile: str, only: list[str], *,
+         complete: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The in-process run (the session's shared one: the same run other test files inspect; with ``complete``
+    the profile's complete run, restricted to ``only``) and a docker run of ``only``."""
+    if complete:
+        inprocess = restricted(shared_run(product, profile)[0], only)
+    else:
+        inprocess = shared_run(product, profile, only=only)[0]
     docker = certify(product, profile, runner="docker", only=only)
     assert inprocess["runner"]["name"] == "inprocess" and docker["runner"]["name"] == "docker"
     assert docker["runner"]["run_options"]["network_mode"] == "none"
@@ -39,13 +46,19 @@ def both(product: Path | str, profile: str, only: list[str]) -> tuple[dict[str, 
     return inprocess, docker
 
 
+def restricted(document: dict[str, Any], only: list[str]) -> dict[str, Any]:
+    """A complete run's document seen as a run of ``only`` (for ``selected``): comparing a docker run of ``only``
+    with the complete in-process run that another test file inspects anyway costs one run less."""
+    return {**document, "selection": {**document["selection"], "selected": list(only)}}
+
+
 def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
     return next(r for r in doc["requirements"] if r["id"] == req_id)
 
 
 # -- ledger (Hangzhou's shared blockchain requirements) ---------------------------------------------
-def test_reference_ledger_same_statuses_and_passes_the_container_only_requirements() -> None:
-    inprocess, docker = both(ROOT / "products" / "chain-ledger", LEDGER_FAST, LEDGER)
+def test_reference_ledger_same_statuses_and_passes_the_container_only_requirements(shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, ROOT / "products" / "chain-ledger", LEDGER_FAST, LEDGER, complete=True)
     local, remote = selected(inprocess), selected(docker)
     assert {k: v for k, v in remote.items() if k not in CONTAINER_ONLY} == \
         {k: v for k, v in local.items() if k not in CONTAINER_ONLY}
@@ -54,8 +67,8 @@ def test_reference_ledger_same_statuses_and_passes_the_container_only_requiremen
     assert docker["verdict"] == "CERTIFIED"  # the selection holds every in-scope requirement
 
 
-def test_lost_block_fails_finality_across_a_restart_in_a_container() -> None:
-    inprocess, docker = both(DEFECTS / "ledger-lost-block", LEDGER_FAST, ["BC-LEDGER-005"])
+def test_lost_block_fails_finality_across_a_restart_in_a_container(shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, DEFECTS / "ledger-lost-block", LEDGER_FAST, ["BC-LEDGER-005"])
     assert selected(inprocess) == {"BC-LEDGER-005": "not_evaluated"}
     result = requirement(docker, "BC-LEDGER-005")
     assert result["status"] == "failed", result
@@ -63,8 +76,8 @@ def test_lost_block_fails_finality_across_a_restart_in_a_container() -> None:
     assert docker["verdict"] == "NOT_CERTIFIED"
 
 
-def test_audit_blind_fails_tamper_evidence_in_a_container() -> None:
-    inprocess, docker = both(DEFECTS / "ledger-audit-blind", LEDGER_FAST, ["BC-LEDGER-007"])
+def test_audit_blind_fails_tamper_evidence_in_a_container(shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, DEFECTS / "ledger-audit-blind", LEDGER_FAST, ["BC-LEDGER-007"])
     result = requirement(docker, "BC-LEDGER-007")
     assert result["status"] == "failed", result
     assert "was altered" in result["message"] and "neither the product's audit" in result["message"]
@@ -77,15 +90,16 @@ def test_audit_blind_fails_tamper_evidence_in_a_container() -> None:
     ("ledger-merkle-last", "BC-LEDGER-006"),
     ("ledger-fee-leak", "BC-LEDGER-001"),
 ])
-def test_ledger_defect_same_failure_in_process_and_in_a_container(defect: str, req_id: str) -> None:
-    inprocess, docker = both(DEFECTS / defect, LEDGER_FAST, [req_id])
+def test_ledger_defect_same_failure_in_process_and_in_a_container(defect: str, req_id: str,
+                                                                  shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, DEFECTS / defect, LEDGER_FAST, [req_id])
     assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     assert inprocess["verdict"] == docker["verdict"] == "NOT_CERTIFIED"
 
 
 # -- cross-border payments (Guangzhou) ----------------------------------------------------------------
-def test_reference_cross_border_same_statuses_in_a_container() -> None:
-    inprocess, docker = both(ROOT / "products" / "xborder-payments", GUANGZHOU_QUICK, XB)
+def test_reference_cross_border_same_statuses_in_a_container(shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, ROOT / "products" / "xborder-payments", GUANGZHOU_QUICK, XB)
     assert selected(docker) == selected(inprocess) == dict.fromkeys(XB, "passed")
     assert docker["verdict"] == "CERTIFIED"  # the selection holds every in-scope requirement
 
@@ -96,16 +110,17 @@ def test_reference_cross_border_same_statuses_in_a_container() -> None:
     ("xb-report-strict-threshold", "GZ-XB-006", "report"),
     ("xb-screening-fixed-order", "GZ-XB-009", "recall"),
 ])
-def test_cross_border_defect_same_failure_in_a_container(defect: str, req_id: str, says: str) -> None:
-    inprocess, docker = both(DEFECTS / defect, GUANGZHOU_QUICK, [req_id])
+def test_cross_border_defect_same_failure_in_a_container(defect: str, req_id: str, says: str,
+                                                         shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, DEFECTS / defect, GUANGZHOU_QUICK, [req_id])
     assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     assert says in requirement(docker, req_id)["message"]
     assert docker["verdict"] == "NOT_CERTIFIED"
 
 
 # -- AI credit model (Beijing) -------------------------------------------------------------------------
-def test_reference_ai_model_same_statuses_in_a_container() -> None:
-    inprocess, docker = both(ROOT / "products" / "ai-credit-model", "beijing", AI)
+def test_reference_ai_model_same_statuses_in_a_container(shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, ROOT / "products" / "ai-credit-model", "beijing", AI, complete=True)
     assert selected(docker) == selected(inprocess) == dict.fromkeys(AI, "passed")
     assert docker["verdict"] == "CERTIFIED"  # the selection holds every in-scope requirement
 
@@ -115,8 +130,8 @@ def test_reference_ai_model_same_statuses_in_a_container() -> None:
     ("ai-checksum-mismatch", "BJ-AI-001"),
     ("ai-not-monotone", "BJ-AI-006"),
 ])
-def test_ai_defect_same_failure_in_a_container(defect: str, req_id: str) -> None:
-    inprocess, docker = both(DEFECTS / defect, "beijing", [req_id])
+def test_ai_defect_same_failure_in_a_container(defect: str, req_id: str, shared_run: SharedRun) -> None:
+    inprocess, docker = both(shared_run, DEFECTS / defect, "beijing", [req_id])
     assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     # the model is trained at start in both runners, from the same data and library versions
     assert requirement(docker, req_id)["message"] == requirement(inprocess, req_id)["message"]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.api import certify, statuses
+from runs import SharedRun
+
+from harness.api import statuses
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ROOT / "products" / "evm-token"
@@ -27,8 +29,8 @@ def test_committed_bytecode_is_what_the_source_compiles_to() -> None:
     assert artifact["abi"] == json.loads(json.dumps(compiled["abi"]))
 
 
-def test_evm_token_verdict_requirement_by_requirement() -> None:
-    doc = certify(PRODUCT, FAST)
+def test_evm_token_verdict_requirement_by_requirement(shared_run: SharedRun) -> None:
+    doc, _ = shared_run(PRODUCT, FAST)
     got = statuses(doc)
     assert {got[r] for r in ("BC-LEDGER-001", "BC-LEDGER-002", "BC-LEDGER-003", "BC-LEDGER-004")} == {"passed"}, [
         r for r in doc["requirements"] if r["status"] in ("failed", "broken")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from runs import SharedRun
 
 from harness import ledgerproof
 from harness.api import certify, statuses
@@ -34,8 +35,8 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-merkle-last", "BC-LEDGER-006", False),
     ("ledger-audit-blind", "BC-LEDGER-007", False),
 ])
-def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool) -> None:
-    doc = certify(DEFECTS / defect, FAST, only=[requirement])
+def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
+    doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
     result = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert result["status"] == "failed", result
     assert doc["verdict"] == "NOT_CERTIFIED"

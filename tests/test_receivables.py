@@ -13,8 +13,9 @@ import pytest
 from conftest import defect_products
 from hypothesis import given
 from hypothesis import strategies as st
+from runs import SharedRun
 
-from harness.api import certify, statuses
+from harness.api import statuses
 from harness.strategies.receivables import VARIANT_KINDS, cosmetic_variant, invoice_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,8 +23,8 @@ PLATFORM = ROOT / "products" / "receivables-platform"
 STATEFUL = {"SH-RECV-001", "SH-RECV-005"}
 
 
-def test_reference_platform_certified_under_shanghai() -> None:
-    doc = certify(PLATFORM, "shanghai")
+def test_reference_platform_certified_under_shanghai(shared_run: SharedRun) -> None:
+    doc, _ = shared_run(PLATFORM, "shanghai")
     got = statuses(doc)
     assert {got[f"SH-RECV-00{i}"] for i in range(1, 7)} == {"passed"}, [
         r for r in doc["requirements"] if r["status"] in ("failed", "broken")]
@@ -33,9 +34,9 @@ def test_reference_platform_certified_under_shanghai() -> None:
 
 
 @pytest.mark.parametrize(("product", "requirements"), defect_products("receivables-"))
-def test_defect_fails_its_requirement(product: Path, requirements: list[str]) -> None:
+def test_defect_fails_its_requirement(product: Path, requirements: list[str], shared_run: SharedRun) -> None:
     (requirement,) = requirements
-    doc = certify(product, "shanghai", only=[requirement])
+    doc, _ = shared_run(product, "shanghai", only=[requirement])
     result = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert result["status"] == "failed", result
     # A failed SHOULD alone cannot decide: the run (one requirement selected) stays INCOMPLETE.

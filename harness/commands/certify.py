@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from harness.api import SESSION_ARGS
 from harness.errors import IncorrectUsage
 from harness.runners import RUNNERS
 
@@ -35,8 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_path: str, as_of: date) -> list[str]:
     return [
-        "-p", "no:cacheprovider", "-p", "no:terminal", "-c", os.devnull,
-        "--rootdir", str(Path(profile_path).resolve().parent.parent),
+        *SESSION_ARGS, "--rootdir", str(Path(profile_path).resolve().parent.parent),
         f"--sandbox-profile={args.profile}", f"--sandbox-product={args.product}",
         f"--sandbox-runner={args.runner}", f"--sandbox-seed={seed}", f"--sandbox-out={out}",
         f"--sandbox-as-of={as_of}",
