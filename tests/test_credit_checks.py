@@ -47,9 +47,9 @@ def test_every_credit_check_has_a_seeded_defect() -> None:
 
 
 @pytest.mark.parametrize(("product", "targets"), defect_products("credit-"))
-def test_seeded_defect_fails_its_requirement(product: Path, targets: list[str],
-                                             reference_verdict: dict[str, Any]) -> None:
-    doc = certify(product, "chongqing", only=targets)
+def test_seeded_defect_fails_its_requirement(product: Path, targets: list[str], reference_verdict: dict[str, Any],
+                                             shared_run: SharedRun) -> None:
+    doc, _ = shared_run(product, "chongqing", only=targets)
     profile = load_profile("chongqing")
     for req_id in targets:
         result = next(r for r in doc["requirements"] if r["id"] == req_id)
