@@ -61,8 +61,9 @@ PRODUCTS: dict[str, tuple[str, tuple[str, ...]]] = {
                                            ("engine", "policy", "scorecard", "bookings"))),
     "xborder-payments": ("guangzhou", tuple(f"xborder_payments/{m}.py" for m in
                                             ("fx", "compliance", "screening", "validation"))),
-    "chain-ledger": ("tests/profiles/ledger-fast.yaml", tuple(f"chain_ledger/{m}.py" for m in
-                                                              ("ledger", "crypto", "store"))),
+    # hangzhou, not the self-test ledger-fast: only the real profile has the ledger's conformance requirement
+    # (BC-IFACE-001), the one that sees a changed status code
+    "chain-ledger": ("hangzhou", tuple(f"chain_ledger/{m}.py" for m in ("ledger", "crypto", "store"))),
     "receivables-platform": ("shanghai", ("receivables_platform/platform.py",)),
     "ai-credit-model": ("beijing", ("ai_credit_model/model.py",)),
 }
@@ -305,8 +306,13 @@ def run_one(spec: dict[str, Any]) -> dict[str, Any]:
             return {"outcome": "invalid", "detail": f"compile: {exc}", "statuses": {}, "seconds": 0.0}
         target.write_text(mutated, encoding="utf-8")
         module = m.file[:-3].replace("/", ".")
+        # on the product's import path: its folder and every `sources` folder (receivables-platform imports
+        # chain_ledger from ../chain-ledger)
+        manifest = yaml.safe_load((folder / "product.yaml").read_text(encoding="utf-8"))
+        path = [str((folder / src).resolve()) for src in manifest.get("sources", ["."])]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([*path, *filter(None, [os.environ.get("PYTHONPATH")])])}
         probe = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=folder, capture_output=True,
-                               text=True, check=False, timeout=60)
+                               text=True, check=False, timeout=60, env=env)
         if probe.returncode != 0:
             last = (probe.stderr.strip().splitlines() or ["?"])[-1]
             return {"outcome": "invalid", "detail": f"import: {last}", "statuses": {}, "seconds": 0.0}
