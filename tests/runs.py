@@ -57,6 +57,12 @@ def run_key(product: str | Path, profile: str, options: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def restricted(document: dict[str, Any], only: list[str]) -> dict[str, Any]:
+    """A complete run's document seen as a run of ``only`` (for ``selected``): a docker run of ``only`` is
+    compared with the complete in-process run that another test file inspects anyway, one run less."""
+    return {**document, "selection": {**document["selection"], "selected": list(only)}}
+
+
 def shared_runner(folder: Path, certify: Callable[..., dict[str, Any]]) -> SharedRun:
     def run(product: str | Path, profile: str, **options: Any) -> tuple[dict[str, Any], Path]:
         assert "out" not in options, "a shared run chooses its own output folder"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runs import SharedRun
+from runs import SharedRun, restricted
 
 from harness.api import certify, selected
 from harness.profiles import load_profile
@@ -44,12 +44,6 @@ def both(shared_run: SharedRun, product: Path | str, profile: str, only: list[st
     assert docker["runner"]["run_options"]["network_mode"] == "none"
     assert docker["product"]["digest"].startswith("sha256:") and docker["runner"]["image"]["id"].startswith("sha256:")
     return inprocess, docker
-
-
-def restricted(document: dict[str, Any], only: list[str]) -> dict[str, Any]:
-    """A complete run's document seen as a run of ``only`` (for ``selected``): comparing a docker run of ``only``
-    with the complete in-process run that another test file inspects anyway costs one run less."""
-    return {**document, "selection": {**document["selection"], "selected": list(only)}}
 
 
 def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
