@@ -19,9 +19,14 @@ DEFECTS = ROOT / "tests" / "defects"
 def test_reference_ledger_certified_under_hangzhou() -> None:
     doc = certify(ROOT / "products" / "chain-ledger", "hangzhou")
     got = statuses(doc)
-    assert {got[f"BC-LEDGER-00{i}"] for i in (1, 2, 3, 4, 6, 7, 8)} == {"passed"}, [
+    assert {got[f"BC-LEDGER-00{i}"] for i in (1, 2, 3, 4, 6, 7)} == {"passed"}, [
         r for r in doc["requirements"] if r["status"] in ("failed", "broken")]
-    assert got["HZ-LEDGER-001"] == "passed"
+    # Throughput and latency (SHOULD) are wall-clock figures: this run shares the machine with the parallel
+    # tier, so here they are only measured, with their bounds; tests/test_ledger_performance.py asserts the
+    # reference passes them, alone (serial tier).
+    for timed in ("BC-LEDGER-008", "HZ-LEDGER-001"):
+        result = next(r for r in doc["requirements"] if r["id"] == timed)
+        assert result["status"] in ("passed", "failed") and result["statistics"]["interval"], result
     assert got["NAT-CREDIT-001"] == "not_applicable"  # ledger-only product: credit is outside its scope
     assert got["BC-LEDGER-005"] == "not_evaluated"  # a restart needs the docker runner
     assert doc["verdict"] == "INCOMPLETE" and doc["not_evaluated"] == ["BC-LEDGER-005"]
@@ -34,12 +39,15 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-tip-rewrite", "BC-LEDGER-004", False),
     ("ledger-merkle-last", "BC-LEDGER-006", False),
     ("ledger-audit-blind", "BC-LEDGER-007", False),
+    ("ledger-nonce-408", "BC-LEDGER-002", True),  # a status the contract does not declare for the operation
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
     result = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert result["status"] == "failed", result
     assert doc["verdict"] == "NOT_CERTIFIED"
+    if defect == "ledger-nonce-408":
+        assert "answered 408, which the contract does not allow" in result["message"], result["message"]
     if stateful:
         steps = result["counterexample"]["steps"]
         assert any(s.startswith("state.") for s in steps), steps

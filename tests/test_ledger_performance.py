@@ -3,6 +3,7 @@ behind a synchronous replication wait is measured below the profile's minimum; t
 
 from __future__ import annotations
 
+import pytest
 from conftest import ROOT
 
 from harness.api import certify, statuses
@@ -18,6 +19,7 @@ def test_slow_commit_ledger_fails_the_throughput_requirements() -> None:
     assert all("TPS" in r["message"] for r in doc["requirements"] if r["id"] in REQS)
 
 
+@pytest.mark.serial  # a wall-clock figure: measured alone, after the parallel tier
 def test_reference_ledger_meets_the_throughput_requirements() -> None:
     doc = certify(ROOT / "products/chain-ledger", "hangzhou", only=REQS)
     got = statuses(doc)

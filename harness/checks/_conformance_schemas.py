@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from harness.contracts.base import Contract
 
@@ -22,6 +22,37 @@ WRONG_TYPE: dict[str, Any] = {"string": 12345, "integer": "not-a-number", "numbe
                               "boolean": "yes", "object": ["not", "an", "object"], "array": {"not": "an array"},
                               "null": "not-null"}
 PATTERN_EDGES = ("0", "0.00", "0.01", "1", "999999999999999.99")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DATE_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+FORMAT_BREAKERS = {"date": "2026-02-30", "date-time": "2026-12-01T25:00:00+08:00"}
+"""A well-formed-looking value each asserted format rejects (a day that does not exist, an hour past 23)."""
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str) or not DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str) or not DATE_TIME.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+FORMATS = FormatChecker(formats=())
+FORMATS.checks("date")(_is_date)
+FORMATS.checks("date-time")(_is_date_time)
+"""Requests are judged valid or invalid with ``date`` and ``date-time`` asserted (RFC 3339), responses as
+the contract client judges them (formats annotate only)."""
 """Edges tried in every field with a pattern (kept where the pattern takes them): for the contracts' amounts,
 zero, the smallest positive amount, a whole unit and the largest amount the format allows."""
 
@@ -45,20 +76,23 @@ class Schemas:
             schema = node
         return schema
 
-    def errors(self, schema: dict[str, Any], value: Any) -> list[str]:
-        if set(schema) == {"$ref"} and self.contract.surely_valid(schema["$ref"], value):
+    def errors(self, schema: dict[str, Any], value: Any, *, formats: bool = False) -> list[str]:
+        """Schema errors of ``value``; ``formats`` also asserts ``date`` and ``date-time`` (requests)."""
+        if not formats and set(schema) == {"$ref"} and self.contract.surely_valid(schema["$ref"], value):
             return []  # jsonschema-rs says "valid" fast; any doubt goes to the reference validator below
-        key = json.dumps(schema, sort_keys=True)
+        key = json.dumps([schema, formats], sort_keys=True)
         if key not in self._validators:
-            wrapped = {"$ref": schema["$ref"]} if "$ref" in schema else schema
-            if "$ref" in wrapped:
+            wrapped = {"$ref": f"{self.contract.uri}{schema['$ref']}"} if "$ref" in schema else schema
+            if "$ref" in schema and not formats:
                 self._validators[key] = self.contract.validator(wrapped["$ref"])
             else:
-                self._validators[key] = Draft202012Validator(wrapped, registry=self.contract._registry)
+                self._validators[key] = Draft202012Validator(wrapped, registry=self.contract._registry,
+                                                             format_checker=FORMATS if formats else None)
         return [e.message for e in self._validators[key].iter_errors(value)]
 
     def valid(self, schema: dict[str, Any], value: Any) -> bool:
-        return not self.errors(schema, value)
+        """Is ``value`` a valid request for ``schema`` (formats asserted)?"""
+        return not self.errors(schema, value, formats=True)
 
     def boundary_days(self) -> list[date]:
         """The as-of day, the day before, the first of its month and year, the last Saturday and Sunday."""
@@ -67,6 +101,18 @@ class Schemas:
         days = [d, d - timedelta(days=1), d.replace(day=1), d.replace(month=1, day=1), saturday,
                 saturday + timedelta(days=1) if saturday + timedelta(days=1) <= d else saturday - timedelta(days=6)]
         return list(dict.fromkeys(x for x in days if self.first <= x <= d))
+
+    def base_days(self) -> list[date]:
+        """Days to try, in order, for a simplest valid request that the product may refuse for a reason
+        outside the request's schema (no reference rate for that day): the boundary days, then the first of
+        every earlier month back to the history's start."""
+        days = self.boundary_days()
+        month = self.as_of.replace(day=1)
+        while month > self.first:
+            month = (month - timedelta(days=1)).replace(day=1)
+            if month >= self.first:
+                days.append(month)
+        return list(dict.fromkeys(days))
 
     def boundary_moments(self) -> list[str]:
         out = []
@@ -142,10 +188,13 @@ class Schemas:
         return st.one_of(st.sampled_from(self.boundary_days()), st.dates(self.first, self.as_of))
 
     # -- the simplest valid instance --------------------------------------------------------------------
-    def simplest(self, schema: dict[str, Any], counters: dict[str, int] | None = None) -> Any:
+    def simplest(self, schema: dict[str, Any], counters: dict[str, int] | None = None,
+                 day: date | None = None) -> Any:
         """A deterministic valid instance: required fields only, the first enum value or example (the k-th
-        use of one named schema takes its k-th example), the as-of date, else Hypothesis' minimal value."""
+        use of one named schema takes its k-th example), the as-of date (or ``day``), else Hypothesis'
+        minimal value."""
         counters = {} if counters is None else counters
+        day = self.as_of if day is None else day
         name = schema.get("$ref", "")
         s = self.resolve(schema)
         if s.get("examples"):
@@ -158,18 +207,18 @@ class Schemas:
             return s["enum"][0]
         for key in ("oneOf", "anyOf"):
             if key in s:
-                return self.simplest(s[key][0], counters)
+                return self.simplest(s[key][0], counters, day)
         kind = s.get("type")
         if isinstance(kind, list):
             kind = next((k for k in kind if k != "null"), "null")
             s = {**s, "type": kind}
         if kind == "object" or (kind is None and "properties" in s):
             props = s.get("properties", {})
-            return {k: self.simplest(props[k], counters) for k in s.get("required", []) if k in props}
+            return {k: self.simplest(props[k], counters, day) for k in s.get("required", []) if k in props}
         if kind == "string" and s.get("format") == "date":
-            return self.as_of.isoformat()
+            return day.isoformat()
         if kind == "string" and s.get("format") == "date-time":
-            return self.boundary_moments()[0]
+            return datetime.combine(day, time(10), BEIJING).isoformat()
         return _minimal(self._strategy(s))
 
     # -- what to substitute and mutate ------------------------------------------------------------------
@@ -189,7 +238,8 @@ class Schemas:
 
     def alternatives(self, schema: dict[str, Any]) -> list[Any]:
         """Values to cover deterministically for one field: enum values, examples, date boundaries,
-        integer bounds, the :data:`PATTERN_EDGES` its pattern takes."""
+        integer bounds, the longest string a free-text field allows, the :data:`PATTERN_EDGES` its pattern
+        takes."""
         s = self.resolve(schema)
         out: list[Any] = list(s.get("enum", [])) + list(s.get("examples", []))
         for key in ("oneOf", "anyOf"):
@@ -198,6 +248,8 @@ class Schemas:
         kinds: list[Any] = s["type"] if isinstance(s.get("type"), list) else [s.get("type")]
         if "string" in kinds and "pattern" in s:
             out.extend(v for v in PATTERN_EDGES if re.search(s["pattern"], v))
+        elif "string" in kinds and "maxLength" in s and not s.get("format"):
+            out.append("x" * int(s["maxLength"]))  # the longest value the contract allows
         if "string" in kinds and s.get("format") == "date":
             out.extend(d.isoformat() for d in self.boundary_days())
         if "string" in kinds and s.get("format") == "date-time":
@@ -229,6 +281,11 @@ class Schemas:
                 out.append(("shorter than minLength", ""))
             if "pattern" in s:
                 out.append(("breaks the pattern", "!?"))
+                # the amount edges the pattern refuses (zero, where amounts must be positive)
+                out.extend((f"pattern refuses {v!r}", v) for v in PATTERN_EDGES
+                           if not re.search(s["pattern"], v) and any(re.search(s["pattern"], e) for e in PATTERN_EDGES))
+            if s.get("format") in FORMAT_BREAKERS:
+                out.append((f"not a {s['format']}", FORMAT_BREAKERS[s["format"]]))
         if "integer" in kinds or "number" in kinds:
             low, high = bounds(s, None, None)
             if low is not None:

@@ -7,6 +7,12 @@ contract (its request schemas), valid and schema-invalid, and these assertions o
 * an error (4xx) is RFC 9457 ``application/problem+json``, and a schema-invalid request gets a 4xx;
 * a valid request to an operation the requirement names in ``accepts`` gets a 2xx.
 
+Where the contract lets a valid request be refused for a reason outside its schema (``refusals``: problem
+types such as "no reference rate for that day"), the simplest valid request of each operation sent valid
+requests is first tried on earlier days until the product accepts it (:func:`settle_bases`), and every
+schema-invalid variant is built on that accepted request: otherwise a product that ignores a field's bound
+would still answer the invalid variant with a 4xx, for the other reason, and pass.
+
 Deterministic phase first: for every operation a simplest valid request (the schemas' ``examples`` first,
 distinct fields of one schema taking distinct examples), then every enum value, every ``examples`` entry,
 every integer bound, every amount edge a pattern takes (zero, one fen, one, the largest) and every date
@@ -55,6 +61,12 @@ class ConformanceParams(Params):
                                "`fresh` fields, so the state they create never collides")
     fresh: list[str] = Field(default_factory=list, description="Top-level request fields (identifiers) given a "
                              "value unique within the run in every request to an `accepts` operation")
+    refusals: list[str] = Field(default_factory=list, description="Problem types (RFC 9457 `type`) with which "
+                                "the contract lets a valid request be refused for a reason outside its schema "
+                                "(e.g. no reference rate for that day). A valid request to an `accepts` "
+                                "operation may get one; the simplest valid request of every operation sent valid "
+                                "requests is then tried on earlier days until the product accepts it, and the "
+                                "schema-invalid variants are built on that accepted request")
     max_deterministic: int = Field(600, ge=0, le=5000, description="Cap on the deterministic phase's requests")
     history_days: int = Field(3 * 366, ge=1, le=36_600, description="Generated dates reach this far before the "
                               "as-of date (and up to it, inclusive)")
@@ -111,7 +123,11 @@ def _path_simplest(schemas: Schemas, param: dict[str, Any]) -> Any:
     return "x1"
 
 
-def deterministic_cases(schemas: Schemas, ops: list[Op], p: ConformanceParams) -> Iterator[dict[str, Any]]:
+def deterministic_cases(schemas: Schemas, ops: list[Op], p: ConformanceParams,
+                        bases: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """The deterministic phase; ``bases`` holds, per operation, a simplest valid request the product was
+    seen to accept (see :func:`settle_bases`), else the simplest request on the as-of date is the base."""
+    bases = bases or {}
     for op in ops:
         path_params = {q["name"]: _path_simplest(schemas, q) for q in op.parameters if q.get("in") == "path"}
         case: dict[str, Any] = {"operation": op.operation_id, "path": path_params}
@@ -120,7 +136,7 @@ def deterministic_cases(schemas: Schemas, ops: list[Op], p: ConformanceParams) -
             if sends_valid:
                 yield {**case, "body": None, "change": "the simplest request", "invalid": False}
             continue
-        base = schemas.simplest(op.body)
+        base = bases.get(op.operation_id) or schemas.simplest(op.body)
         if sends_valid:
             yield {**case, "body": base, "change": "the simplest valid request", "invalid": False}
             for path, sub, _ in list(schemas.fields(op.body, base)):
@@ -182,8 +198,49 @@ class Fresh:
         return f"{self.prefix}{self.count}"
 
 
+def refusal_type(status: int, body: Any, refusals: frozenset[str]) -> str | None:
+    """The problem type of a 4xx answer when it is one of the contract's allowed refusals, else None."""
+    if 400 <= status < 500 and isinstance(body, dict) and body.get("type") in refusals:
+        return str(body["type"])
+    return None
+
+
+def settle_bases(ctx: CheckContext, client: ContractClient, schemas: Schemas, ops: list[Op],
+                 p: ConformanceParams, fresh: Fresh) -> dict[str, Any]:
+    """Per operation sent valid requests, the simplest valid request on the first of
+    :meth:`Schemas.base_days` that the product accepts (a 2xx), so that every schema-invalid variant differs
+    from an accepted request only by what makes it invalid. Only with ``refusals``: a day is skipped only
+    for an allowed refusal; any other answer is probed (and judged) as it is. An ``accepts`` operation that
+    refuses its simplest request on every day fails."""
+    refusals, accepts, bases = frozenset(p.refusals), frozenset(p.accepts), {}
+    if not refusals:
+        return {}
+    by_id = {o.operation_id: o for o in ops}
+    for op in ops:
+        if op.body is None or not (op.safe or op.operation_id in p.stateless or op.operation_id in accepts):
+            continue
+        tried: list[str] = []
+        for day in schemas.base_days():
+            ctx.interrupt.check()
+            base = schemas.simplest(op.body, day=day)
+            case = {"operation": op.operation_id, "path": {}, "body": base, "invalid": False,
+                    "change": f"the simplest valid request on {day.isoformat()}"}
+            response, exchange = probe(ctx, client, schemas, by_id, case, accepts, fresh, refusals)
+            if refusal_type(response.status_code, exchange.response, refusals) is None:
+                bases[op.operation_id] = base
+                break
+            tried.append(day.isoformat())
+        else:
+            if op.operation_id in accepts:
+                ctx.fail(f"{op.method} {op.path}: the simplest valid request was refused on every day tried "
+                         f"({', '.join(tried)}) with an allowed refusal; {op.operation_id} must accept a valid "
+                         "request on some day", counterexample={"operation": op.operation_id, "days": tried})
+    return bases
+
+
 def probe(ctx: CheckContext, client: ContractClient, schemas: Schemas, ops: dict[str, Op], case: dict[str, Any],
-          accepts: frozenset[str] = frozenset(), fresh: Fresh | None = None) -> None:
+          accepts: frozenset[str] = frozenset(), fresh: Fresh | None = None,
+          refusals: frozenset[str] = frozenset()) -> tuple[Any, Any]:
     op = ops[case["operation"]]
     url = op.path.format(**case["path"])
     raw = case.get("raw")
@@ -206,7 +263,8 @@ def probe(ctx: CheckContext, client: ContractClient, schemas: Schemas, ops: dict
     if declared is None:
         fail(f"{what} answered {status}, a status the contract does not declare for {op.operation_id} "
              f"(declared: {', '.join(sorted(op.responses))})")
-    if not case["invalid"] and op.operation_id in accepts and not 200 <= status < 300:
+    if not case["invalid"] and op.operation_id in accepts and not 200 <= status < 300 \
+            and refusal_type(status, exchange.response, refusals) is None:
         fail(f"{what}: a valid request was refused with {status}; {op.operation_id} must accept every "
              "valid request")
     if case["invalid"] and status < 400:
@@ -221,6 +279,7 @@ def probe(ctx: CheckContext, client: ContractClient, schemas: Schemas, ops: dict
         errors = schemas.errors(schema, exchange.response) if schema else []
         if errors:
             fail(f"{what} answered {status} with a body that breaks the contract: {'; '.join(errors[:3])}")
+    return response, exchange
 
 
 def run_conformance(ctx: CheckContext, p: ConformanceParams, capability: str) -> None:
@@ -233,23 +292,25 @@ def run_conformance(ctx: CheckContext, p: ConformanceParams, capability: str) ->
         if unknown:
             raise ProfileError(f"{ctx.requirement.id}: parameters.{name}: {unknown} are not operations of the "
                                f"{capability} contract (operations: {', '.join(o.operation_id for o in ops)})")
-    accepts, fresh = frozenset(p.accepts), Fresh(ctx.seed, p.fresh)
+    accepts, fresh, refusals = frozenset(p.accepts), Fresh(ctx.seed, p.fresh), frozenset(p.refusals)
     by_id = {o.operation_id: o for o in ops}
+    bases = settle_bases(ctx, client, schemas, ops, p, fresh)
     counts = {"deterministic": 0, "invalid": 0}
-    for n, case in enumerate(deterministic_cases(schemas, ops, p)):
+    for n, case in enumerate(deterministic_cases(schemas, ops, p, bases)):
         if n >= p.max_deterministic:
             break
         ctx.interrupt.check()
         ctx.examples += 1
         counts["deterministic"] += 1
         counts["invalid"] += case["invalid"]
-        probe(ctx, client, schemas, by_id, case, accepts, fresh)
+        probe(ctx, client, schemas, by_id, case, accepts, fresh, refusals)
     ctx.attach("conformance", {"operations": sorted(by_id), "deterministic_requests": counts["deterministic"],
+                               "bases": {k: v for k, v in sorted(bases.items())},
                                "deterministic_invalid": counts["invalid"], "as_of": ctx.as_of.isoformat()})
 
     @ctx.given(case=generated_cases(schemas, ops, p))
     def prop(case: dict[str, Any]) -> None:
-        probe(ctx, client, schemas, by_id, case, accepts, fresh)
+        probe(ctx, client, schemas, by_id, case, accepts, fresh, refusals)
 
     prop()
 

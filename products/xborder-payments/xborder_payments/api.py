@@ -13,6 +13,7 @@ from xborder_payments.service import XBorderService
 
 StartResponse = Callable[..., Any]
 NO_RATE = "urn:sandbox:xb:no-rate-for-date"
+UNSUPPORTED = "urn:sandbox:xb:unsupported-currency"
 Handler = Callable[[Any, dict[str, str]], tuple[int, Any]]
 
 
@@ -93,6 +94,8 @@ class XBorderApp:
                 return _problem(400, "Bad Request", "body is not JSON")
         try:
             return handler(body, match)
+        except validation.Unsupported as exc:
+            return 422, {"type": UNSUPPORTED, "title": "Currency not served", "status": 422, "detail": str(exc)}
         except validation.Invalid as exc:
             return _problem(422, "Unprocessable Content", str(exc))
         except fx.NoRate as exc:

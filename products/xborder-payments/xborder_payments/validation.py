@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from xborder_payments.currencies import exponent
 MONEY = re.compile(r"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 BIC = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 PARTY_FIELDS = {"person_id", "name", "account", "address", "country", "national_id", "birth_date", "birth_place",
                 "phone", "agent_bic"}
 CARD_FIELDS = {"pan", "cvv", "pin", "track2"}
@@ -19,6 +20,10 @@ CARD_FIELDS = {"pan", "cvv", "pin", "track2"}
 
 class Invalid(ValueError):
     pass
+
+
+class Unsupported(Invalid):
+    """A well-formed currency code the product does not serve (answered 422 urn:sandbox:xb:unsupported-currency)."""
 
 
 def obj(value: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()
@@ -51,8 +56,10 @@ def timestamp(value: Any, where: str = "at") -> datetime:
 
 
 def currency(value: Any, where: str, supported: set[str]) -> str:
-    if not isinstance(value, str) or not CURRENCY.match(value) or value not in supported:
-        raise Invalid(f"{where}: must be one of {sorted(supported)}")
+    if not isinstance(value, str) or not CURRENCY.match(value):
+        raise Invalid(f"{where}: must be a three-letter ISO 4217 code")
+    if value not in supported:
+        raise Unsupported(f"{where}: {value} is not served; served: {sorted(supported)}")
     return value
 
 
@@ -79,11 +86,24 @@ def party(value: Any, where: str) -> dict[str, Any]:
         text(item, f"{where}.{key}", PARTY_MAX_LENGTH.get(key, 140))
     if "agent_bic" in p and not BIC.match(p["agent_bic"]):
         raise Invalid(f"{where}.agent_bic: must be a BIC")
+    if "country" in p and not COUNTRY.match(p["country"]):
+        raise Invalid(f"{where}.country: must be an ISO 3166-1 alpha-2 code")
+    if "birth_date" in p:
+        try:
+            date.fromisoformat(p["birth_date"])
+        except ValueError:
+            raise Invalid(f"{where}.birth_date: must be an ISO 8601 date (YYYY-MM-DD)") from None
     return p
+
+
+CARD_PATTERNS = {"pan": re.compile(r"^[0-9]{12,19}$"), "cvv": re.compile(r"^[0-9]{3,4}$"),
+                 "pin": re.compile(r"^[0-9]{4,6}$")}
 
 
 def card(value: Any) -> dict[str, Any]:
     c = obj(value, "card", {"pan"}, CARD_FIELDS)
     for key, item in c.items():
         text(item, f"card.{key}", 40)
+        if key in CARD_PATTERNS and not CARD_PATTERNS[key].match(item):
+            raise Invalid(f"card.{key}: must be {CARD_PATTERNS[key].pattern}")
     return c
