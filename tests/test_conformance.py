@@ -5,7 +5,7 @@ rate-table end (a 500 for any quote after 2026-10-30, today included) is caught 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -31,6 +31,7 @@ DEFECTS = [
     ("tests/defects/iface-ai-null-500", "beijing", "BJ-IFACE-001"),
     ("tests/defects/xb-rate-table-end", "guangzhou", "GZ-IFACE-001"),
     ("tests/defects/iface-receivables-null-500", "shanghai", "SH-IFACE-001"),
+    ("tests/defects/xb-name-unbounded", "guangzhou", "GZ-IFACE-001"),
 ]
 
 
@@ -74,3 +75,39 @@ def test_booking_fields_get_their_edges_and_fresh_ids_never_repeat() -> None:
     ids = [fresh.next() for _ in range(500)]
     assert len(set(ids)) == 500
     assert all(re.fullmatch(contract.document["components"]["schemas"]["Id"]["pattern"].strip("^$"), i) for i in ids)
+
+
+def test_invalid_variants_stand_on_an_accepted_payment_past_the_rate_table() -> None:
+    """On the as-of date the rate table has ended, so the simplest payment gets the allowed no-rate 422; the
+    variants are built on the payment of the first earlier day the product accepted. The unbounded-name
+    defect is caught on that day (its 141-character name executed with 200), not hidden by the 422."""
+    doc = certify("tests/defects/xb-name-unbounded", "guangzhou", only=["GZ-IFACE-001"], as_of=AS_OF)
+    result = next(r for r in doc["requirements"] if r["id"] == "GZ-IFACE-001")
+    assert "schema-invalid request was accepted with 200" in result["message"], result["message"]
+    body = result["counterexample"]["body"]
+    assert result["counterexample"]["operation"] == "pay" and "name" in result["counterexample"]["change"]
+    assert body["at"][:10] < "2026-10-31" and max(len(body["originator"]["name"]),
+                                                   len(body["beneficiary"]["name"])) == 141
+
+
+@pytest.mark.unit
+def test_request_formats_and_positive_amounts_are_broken_deterministically() -> None:
+    from harness.checks._conformance_schemas import Schemas
+    from harness.contracts.base import load_contract
+
+    contract = load_contract("cross_border")
+    schemas = Schemas(contract, AS_OF, 400)
+    parts = contract.document["components"]["schemas"]
+    amount = dict(schemas.breakers(parts["Amount"], True))
+    assert {"pattern refuses '0'", "pattern refuses '0.00'"} <= set(amount)
+    when = dict(schemas.breakers(parts["Timestamp"], True))
+    assert when["not a date-time"] == "2026-12-01T25:00:00+08:00"
+    request = {"payment_id": "p", "at": "2026-12-01T25:00:00+08:00", "amount": "1", "currency": "CNY",
+               "originator": {"name": "a", "account": "1"}, "beneficiary": {"name": "b", "account": "2"}}
+    ref = {"$ref": "#/components/schemas/PaymentRequest"}
+    assert not schemas.valid(ref, request)
+    assert schemas.valid(ref, {**request, "at": "2026-12-01T23:59:59+08:00"})
+    assert "x" * 140 in schemas.alternatives(parts["Party"]["properties"]["name"])
+    days = schemas.base_days()
+    assert days[0] == AS_OF and date(2026, 1, 1) in days and len(days) == len(set(days))
+    assert min(days) >= AS_OF - timedelta(days=400)
