@@ -21,6 +21,20 @@ def _object(body: Any) -> dict[str, Any]:
     return body
 
 
+# the request fields of each operation (the contract's additionalProperties: false)
+FIELDS = {"register": frozenset({"debtor", "creditor", "invoice_number", "face_value", "currency", "due_date"}),
+          "confirm": frozenset({"party"}), "request": frozenset({"party", "at"}),
+          "finance": frozenset({"receivable_id", "financier", "amount"}), "repay": frozenset({"amount"})}
+
+
+def _fields(body: Any, operation: str) -> dict[str, Any]:
+    obj = _object(body)
+    unknown = sorted(set(obj) - FIELDS[operation])
+    if unknown:
+        raise Refused(422, "invalid", f"unknown field(s) {', '.join(unknown)}")
+    return obj
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -39,17 +53,17 @@ class ReceivablesApp(LedgerApp):
         super().__init__(root)
         book = self.platform = self.platform_class(root / "receivables", self.ledger)
         self.route("GET", "/v1/receivables/info", lambda: (200, self.receivables_info()))
-        self.route("POST", "/v1/receivables", lambda body: (201, book.register(_object(body))))
+        self.route("POST", "/v1/receivables", lambda body: (201, book.register(_fields(body, "register"))))
         self.route("GET", "/v1/receivables/(?P<rid>[^/]+)", lambda rid: (200, book.view(rid)))
         self.route("POST", "/v1/receivables/(?P<rid>[^/]+)/confirmation",
-                   lambda body, rid: (200, book.confirm(rid, _object(body))))
+                   lambda body, rid: (200, book.confirm(rid, _fields(body, "confirm"))))
         self.route("POST", "/v1/receivables/(?P<rid>[^/]+)/confirmation-request",
-                   lambda body, rid: (200, book.request_confirmation(rid, _object(body))))
+                   lambda body, rid: (200, book.request_confirmation(rid, _fields(body, "request"))))
         self.route("GET", "/v1/overdue-confirmations/(?P<day>[^/]+)", lambda day: (200, book.overdue(_day(day))))
-        self.route("POST", "/v1/financings", lambda body: (201, book.finance(_object(body))))
+        self.route("POST", "/v1/financings", lambda body: (201, book.finance(_fields(body, "finance"))))
         self.route("GET", "/v1/financings/(?P<fid>[^/]+)", lambda fid: (200, book.financing(fid)))
         self.route("POST", "/v1/financings/(?P<fid>[^/]+)/repayment",
-                   lambda body, fid: (200, book.repay(fid, _object(body))))
+                   lambda body, fid: (200, book.repay(fid, _fields(body, "repay"))))
 
     def receivables_info(self) -> dict[str, Any]:
         return {"product": self.product, "version": __version__, "currencies": list(CURRENCIES),
