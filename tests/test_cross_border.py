@@ -19,6 +19,7 @@ DEFECTS = {
     "xb-quote-no-expiry": "GZ-XB-004",
     "xb-quota-anniversary": "GZ-XB-005",
     "xb-report-strict-threshold": "GZ-XB-006",
+    "xb-report-currency": "GZ-XB-006",  # the report's currency, not only its figure
     "xb-travel-rule-name-only": "GZ-XB-007",
     "xb-pacs008-no-debtor-agent": "GZ-XB-008",
     "xb-screening-fixed-order": "GZ-XB-009",
@@ -41,7 +42,7 @@ def test_reference_passes_every_cross_border_requirement(reference: dict[str, An
 
 
 def test_every_cross_border_requirement_has_a_defect() -> None:
-    assert sorted(DEFECTS.values()) == XB_REQUIREMENTS
+    assert sorted(set(DEFECTS.values())) == XB_REQUIREMENTS
 
 
 @pytest.mark.parametrize(("defect", "requirement"), sorted(DEFECTS.items()))

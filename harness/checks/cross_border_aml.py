@@ -201,6 +201,11 @@ def large_value_reports(ctx: CheckContext, p: ReportParams) -> None:
                                  f"below the {p.thresholds[currency]} threshold", report=report)
                     if report is not None and dec(report["total"]) != total:
                         ctx.fail(f"report total {report['total']} differs from the day's {total}", report=report)
+                    if report is not None and (report["currency"], report["day"]) != (currency, self.day.isoformat()):
+                        ctx.fail(f"the {cls} report of {person} on {self.day} states its total in "
+                                 f"{report['currency']} for day {report['day']}; the total is in {currency} "
+                                 f"(CNY for CNY payments, the USD equivalent for foreign ones) for {self.day}",
+                                 report=report)
 
     ctx.run_state_machine(Reports, stateful_step_count=20)
 
