@@ -111,3 +111,21 @@ def test_request_formats_and_positive_amounts_are_broken_deterministically() -> 
     days = schemas.base_days()
     assert days[0] == AS_OF and date(2026, 1, 1) in days and len(days) == len(set(days))
     assert min(days) >= AS_OF - timedelta(days=400)
+
+
+@pytest.mark.unit
+def test_fields_of_optional_objects_are_covered_and_broken() -> None:
+    """A payment's card is optional, so the simplest payment has none: the deterministic phase adds it at its
+    simplest and covers and breaks its own fields (track2 at exactly and one past its maxLength)."""
+    from harness.checks._conformance_schemas import Schemas
+    from harness.checks.conformance import ConformanceParams, deterministic_cases, operations
+    from harness.contracts.base import load_contract
+
+    contract = load_contract("cross_border")
+    params = ConformanceParams(accepts=["pay"], fresh=["payment_id"])
+    cases = [c for c in deterministic_cases(Schemas(contract, AS_OF, 400), operations(contract, []), params)
+             if c["operation"] == "pay"]
+    changes = {c["change"]: c for c in cases}
+    assert not changes["with every optional object"]["invalid"]
+    assert changes["card.track2: longer than maxLength"]["invalid"]
+    assert changes[f"card.track2 = {'x' * 40!r}"]["body"]["card"]["pan"]

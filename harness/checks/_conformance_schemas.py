@@ -221,6 +221,17 @@ class Schemas:
             return datetime.combine(day, time(10), BEIJING).isoformat()
         return _minimal(self._strategy(s))
 
+    def with_optional_objects(self, schema: dict[str, Any], value: Any) -> Any:
+        """``value`` plus every optional property whose schema is an object, at its simplest."""
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key, sub in self.resolve(schema).get("properties", {}).items():
+            target = self.resolve(sub)
+            if key not in out and (target.get("type") == "object" or "properties" in target):
+                out[key] = self.simplest(sub)
+        return out
+
     # -- what to substitute and mutate ------------------------------------------------------------------
     def fields(self, schema: dict[str, Any], value: Any, prefix: tuple[Any, ...] = ()
                ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any], bool]]:

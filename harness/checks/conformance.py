@@ -137,16 +137,25 @@ def deterministic_cases(schemas: Schemas, ops: list[Op], p: ConformanceParams,
                 yield {**case, "body": None, "change": "the simplest request", "invalid": False}
             continue
         base = bases.get(op.operation_id) or schemas.simplest(op.body)
+        # optional objects (a card, say) at their simplest, so their own fields are covered and broken too
+        full = schemas.with_optional_objects(op.body, base)
+        if full == base or not schemas.valid(op.body, full):
+            full = base
+        targets = [(base, path, sub, req) for path, sub, req in schemas.fields(op.body, base)]
+        targets += [(full, path, sub, req) for path, sub, req in schemas.fields(op.body, full)
+                    if len(path) > 1 and path[0] not in base]
         if sends_valid:
             yield {**case, "body": base, "change": "the simplest valid request", "invalid": False}
-            for path, sub, _ in list(schemas.fields(op.body, base)):
+            if full is not base:
+                yield {**case, "body": full, "change": "with every optional object", "invalid": False}
+            for start, path, sub, _ in targets:
                 for value in schemas.alternatives(sub):
-                    doc = set_path(base, path, value)
-                    if doc != base and schemas.valid(op.body, doc):
+                    doc = set_path(start, path, value)
+                    if doc != start and schemas.valid(op.body, doc):
                         yield {**case, "body": doc, "change": f"{_name(path)} = {value!r}", "invalid": False}
-        for path, sub, required in list(schemas.fields(op.body, base)):
+        for start, path, sub, required in targets:
             for how, value in schemas.breakers(sub, required):
-                doc = set_path(base, path, value)
+                doc = set_path(start, path, value)
                 if not schemas.valid(op.body, doc):
                     yield {**case, "body": doc, "change": f"{_name(path)}: {how}", "invalid": True}
         doc = set_path(base, ("unexpected_field",), 1) if isinstance(base, dict) else None

@@ -58,6 +58,7 @@ class Invoice:
     confirmed: set[str] = field(default_factory=set)
     live: tuple[str, str, int] | None = None  # (financing id, receivable id, units)
     repaid: int = 0
+    closed: list[tuple[str, int]] = field(default_factory=list)  # repaid financings: (id, units)
 
     @property
     def debtor(self) -> str:
@@ -169,6 +170,32 @@ class ReceivablesModel(RuleBasedStateMachine):
         if status >= 300:
             self.fail(f"the full repayment of live financing {fid} was refused ({status})", answer=answer)
         inv.live, inv.repaid = None, inv.repaid + 1
+        inv.closed.append((fid, units))
+
+    @rule(which=WHICH)
+    def repay_again(self, which: int) -> None:
+        """Repaying a financing that is not live is refused (`not_live`) and changes nothing."""
+        inv = self.pick(which)
+        if not inv.closed:
+            return
+        fid, units = inv.closed[-1]
+        status, answer = self.book.client.repay(fid, self.book.amount(units))
+        if status < 400:
+            self.fail(f"financing {fid} was repaid a second time ({status}); a financing that is not live is "
+                      "refused (not_live)", answer=answer)
+
+    @rule(which=WHICH, part=st.integers(1, 99))
+    def repay_part(self, which: int, part: int) -> None:
+        """Only the full repayment of a live financing is accepted: a partial one is refused."""
+        inv = self.pick(which)
+        if inv.live is None or inv.live[2] < 2:
+            return
+        fid, _, units = inv.live
+        short = max(1, units * part // 100)
+        status, answer = self.book.client.repay(fid, self.book.amount(short))
+        if status < 400:
+            self.fail(f"a repayment of {self.book.amount(short)} of live financing {fid} "
+                      f"({self.book.amount(units)}) was accepted ({status}); only a full repayment is", answer=answer)
 
     @invariant()
     def platform_matches_model(self) -> None:
