@@ -42,7 +42,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "results" / "mutation-cache"
 EQUIVALENT = Path(__file__).resolve().parent / "mutation_equivalent.yaml"
 SEED = 20201
-AS_OF = date(2026, 12, 1)
+AS_OF = datetime.now(UTC).date()  # default --as-of: a product's own clock (a model card's trained_at) is "now"
 CONTAINER_ONLY = ("NAT-RES-", "BC-LEDGER-005")  # need kill -9 / a restart on the same data volume
 
 # product → (profile, decision modules relative to the product folder)
@@ -299,7 +299,8 @@ def run_one(spec: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="mutant-") as tmp:
         folder = product_copy(ROOT / "products" / m.product, Path(tmp) / m.product)
         target = folder / m.file
-        mutated = apply(target.read_text(encoding="utf-8"), m)
+        original = target.read_text(encoding="utf-8")
+        mutated = original if spec.get("baseline") else apply(original, m)
         try:
             compile(mutated, str(target), "exec")
         except SyntaxError as exc:
@@ -318,7 +319,8 @@ def run_one(spec: dict[str, Any]) -> dict[str, Any]:
             return {"outcome": "invalid", "detail": f"import: {last}", "statuses": {}, "seconds": 0.0}
         from harness.api import certify, selected
 
-        doc = certify(folder, PRODUCTS[m.product][0], only=spec["requirements"], seed=SEED, as_of=AS_OF,
+        doc = certify(folder, PRODUCTS[m.product][0], only=spec["requirements"], seed=SEED,
+                      as_of=date.fromisoformat(spec["as_of"]),
                       out=Path(tmp) / "out", extra_args=spec.get("extra_args", ()))
         statuses = selected(doc)
     values = set(statuses.values())
@@ -336,12 +338,15 @@ def child_main(spec_file: str) -> None:
     Path(spec["result"]).write_text(json.dumps(result), encoding="utf-8")
 
 
-def run_in_process(m: Mutant, requirements: list[str], timeout: float, extra_args: list[str]) -> dict[str, Any]:
-    """Run one mutant in its own Python process (certify runs pytest in-process); kill it on timeout."""
+def run_in_process(m: Mutant, requirements: list[str], timeout: float, extra_args: list[str], as_of: date,
+                   baseline: bool = False) -> dict[str, Any]:
+    """Run one mutant (``baseline``: the unmutated product) in its own Python process (certify runs pytest
+    in-process); kill it on timeout."""
     with tempfile.TemporaryDirectory(prefix="mutation-spec-") as tmp:
         spec_file, result_file = Path(tmp) / "spec.json", Path(tmp) / "result.json"
         spec_file.write_text(json.dumps({"mutant": asdict(m), "requirements": requirements,
-                                         "result": str(result_file), "extra_args": extra_args}), encoding="utf-8")
+                                         "result": str(result_file), "extra_args": extra_args,
+                                         "as_of": as_of.isoformat(), "baseline": baseline}), encoding="utf-8")
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(spec_file)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -357,6 +362,26 @@ def run_in_process(m: Mutant, requirements: list[str], timeout: float, extra_arg
             return result
         tail = (err or "").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
         return {"outcome": "error", "detail": tail[0], "statuses": {}, "seconds": 0.0}
+
+
+def baseline_passes(plan: list[Mutant], todo: list[int], requirements: dict[str, list[str]],
+                    args: argparse.Namespace, extra_args: list[str]) -> bool:
+    """Certify every product unmutated first: a requirement the reference already fails would "kill" every
+    mutant and report a meaningless score (a model card dated after the as-of date did exactly that)."""
+    ok = True
+    for product in sorted({plan[i].product for i in todo}):
+        first = next(plan[i] for i in todo if plan[i].product == product)
+        result = run_in_process(first, requirements[product], args.timeout, extra_args, args.as_of, baseline=True)
+        bad = {k: v for k, v in result["statuses"].items() if v in ("failed", "broken")}
+        if result["outcome"] in ("timeout", "error", "invalid") or bad:
+            print(f"baseline: unmutated {product} does not pass under {PRODUCTS[product][0]} as of {args.as_of} "
+                  f"({result['outcome']}; {bad or result.get('detail', '')}); no score is meaningful until it does",
+                  flush=True)
+            ok = False
+        else:
+            print(f"baseline: unmutated {product} passes its {len(result['statuses'])} requirements "
+                  f"({result['seconds']} s)", flush=True)
+    return ok
 
 
 # -- the equivalent-mutant list and the report ---------------------------------------------------------------
@@ -459,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--harness-key", default=None,
                         help="use this harness digest instead of the current one (report a run made before "
                              "harness/ changed; the digest is printed at the start of every run)")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF,
+                        help="the runs' as-of date (default today, UTC: the products' own clocks say now)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -494,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(plan)} mutants")
         return 0
 
-    keys = {p: f"{product_digest(p)}|{hkey}|{SEED}|{AS_OF}|{','.join(requirements[p])}|{extra_args}"
+    as_of = args.as_of
+    keys = {p: f"{product_digest(p)}|{hkey}|{SEED}|{as_of}|{','.join(requirements[p])}|{extra_args}"
             for p in requirements}
     results: dict[int, dict[str, Any]] = {}
     todo: list[int] = []
@@ -507,9 +535,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(plan)} mutants ({len(results)} cached, {len(todo)} to run) with {args.workers} "
           f"worker(s); harness digest {hkey}", flush=True)
     started = time.perf_counter()
+    if todo and not baseline_passes(plan, todo, requirements, args, extra_args):
+        return 2
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-        futures = {pool.submit(run_in_process, plan[i], requirements[plan[i].product], args.timeout, extra_args): i
-                   for i in todo}
+        futures = {pool.submit(run_in_process, plan[i], requirements[plan[i].product], args.timeout, extra_args,
+                               as_of): i for i in todo}
         for n, future in enumerate(as_completed(futures), 1):
             i = futures[future]
             m, result = plan[i], future.result()
