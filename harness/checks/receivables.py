@@ -381,6 +381,9 @@ def confirmation_required(ctx: CheckContext, p: Params) -> None:
             status, answer = client.confirm(rid, party)
             if status < 300:
                 ctx.fail(f"the {confirmer} confirmed receivable {rid} in place of its debtor", answer=answer)
+            if (status, answer.get("code")) != (403, "wrong_party"):
+                ctx.fail(f"the {confirmer}'s confirmation of receivable {rid} was refused with {status} "
+                         f"{answer.get('code')!r}; the contract's refusal is 403 wrong_party", answer=answer)
         status, answer = client.finance(rid, book.financier, amount)
         if status < 300:
             ctx.fail(f"receivable {rid} ({amount}) was financed without its debtor's confirmation", answer=answer)
