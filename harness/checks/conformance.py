@@ -123,14 +123,17 @@ def _path_simplest(schemas: Schemas, param: dict[str, Any]) -> Any:
     return "x1"
 
 
+def _simplest_path(schemas: Schemas, op: Op) -> dict[str, Any]:
+    return {q["name"]: _path_simplest(schemas, q) for q in op.parameters if q.get("in") == "path"}
+
+
 def deterministic_cases(schemas: Schemas, ops: list[Op], p: ConformanceParams,
                         bases: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     """The deterministic phase; ``bases`` holds, per operation, a simplest valid request the product was
     seen to accept (see :func:`settle_bases`), else the simplest request on the as-of date is the base."""
     bases = bases or {}
     for op in ops:
-        path_params = {q["name"]: _path_simplest(schemas, q) for q in op.parameters if q.get("in") == "path"}
-        case: dict[str, Any] = {"operation": op.operation_id, "path": path_params}
+        case: dict[str, Any] = {"operation": op.operation_id, "path": _simplest_path(schemas, op)}
         sends_valid = op.safe or op.operation_id in p.stateless or op.operation_id in p.accepts
         if op.body is None:
             if sends_valid:
@@ -232,8 +235,9 @@ def settle_bases(ctx: CheckContext, client: ContractClient, schemas: Schemas, op
         for day in schemas.base_days():
             ctx.interrupt.check()
             base = schemas.simplest(op.body, day=day)
-            case = {"operation": op.operation_id, "path": {}, "body": base, "invalid": False,
-                    "change": f"the simplest valid request on {day.isoformat()}"}
+            case = {"operation": op.operation_id, "path": _simplest_path(schemas, op), "body": base,
+                    "invalid": False, "change": f"the simplest valid request on {day.isoformat()}"}
+            ctx.examples += 1
             response, exchange = probe(ctx, client, schemas, by_id, case, accepts, fresh, refusals)
             if refusal_type(response.status_code, exchange.response, refusals) is None:
                 bases[op.operation_id] = base
