@@ -66,6 +66,7 @@ class Schemas:
         self.as_of = as_of
         self.first = as_of - timedelta(days=history_days)
         self._validators: dict[str, Draft202012Validator] = {}
+        self._strategies: dict[str, st.SearchStrategy[Any]] = {}
 
     # -- schema helpers ---------------------------------------------------------------------------------
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +124,14 @@ class Schemas:
 
     # -- valid values -----------------------------------------------------------------------------------
     def strategy(self, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+        """Valid values of ``schema``; one strategy object per schema, built once (a strategy built afresh at
+        every draw re-validated its whole tree, regexes included: half of a conformance run's time)."""
+        key = json.dumps(schema, sort_keys=True, default=str)
+        if key not in self._strategies:
+            self._strategies[key] = self._build(schema)
+        return self._strategies[key]
+
+    def _build(self, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         target = self.resolve(schema)
         base = self._strategy(target)
         if target.get("examples"):
