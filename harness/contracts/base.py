@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -38,9 +38,18 @@ class Exchange:
     request: Any
     status: int | None
     response: Any
+    sent: bytes | None = field(default=None, repr=False)  # the JSON body as sent; decoded only for evidence
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        request = json.loads(self.sent) if self.request is None and self.sent is not None else self.request
+        return {"method": self.method, "path": self.path, "request": request, "status": self.status,
+                "response": self.response}
+
+
+def encode_json(body: Any) -> bytes:
+    """``to_json(body)`` encoded as httpx encodes a ``json=`` body, in one pass (a JSON-ready copy first cost
+    as much as the rest of the request)."""
+    return json.dumps(body, default=to_json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Operation:
     method: str
     path: str
     responses: dict[str, str]  # status code ("200", "4XX") → schema $ref URI
+    optional: bool = False  # ``x-sandbox-optional``: only products that declare it implement it
 
 
 class Contract:
@@ -78,8 +88,14 @@ class Contract:
                         ref = media.get("schema", {}).get("$ref")
                         if ref:
                             responses[str(status)] = ref
-                ops[op["operationId"]] = Operation(op["operationId"], method.upper(), path, responses)
+                ops[op["operationId"]] = Operation(op["operationId"], method.upper(), path, responses,
+                                                   bool(op.get("x-sandbox-optional", False)))
         return ops
+
+    @property
+    def optional_operations(self) -> list[str]:
+        """Operations a product implements only when its manifest lists them (``capabilities.<c>.operations``)."""
+        return sorted(o.operation_id for o in self.operations.values() if o.optional)
 
     def validator(self, ref: str) -> Draft202012Validator:
         """One validator per schema, built once (building one costs more than validating a body)."""
@@ -155,9 +171,10 @@ class ContractClient:
 
     contract_name = ""
 
-    def __init__(self, http: httpx.Client) -> None:
+    def __init__(self, http: httpx.Client, implemented: frozenset[str] = frozenset()) -> None:
         self.http = http
         self.contract = load_contract(self.contract_name)
+        self.implemented = implemented  # the optional operations the product declares
         self.last: Exchange | None = None
 
     def call(self, operation_id: str, body: Any = None, **path_params: Any) -> Any:
@@ -198,14 +215,17 @@ class ContractClient:
     def send(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
              ) -> tuple[httpx.Response, Exchange]:
         """Low level: one request; transport trouble, 5xx and non-JSON become ProductError."""
-        payload = to_json(body)
-        exchange = Exchange(method, path, payload if raw is None else raw.decode("utf-8", "replace"), None, None)
+        if raw is None and body is not None:
+            raw = encode_json(body)
+            exchange = Exchange(method, path, None, None, None, sent=raw)
+        else:
+            exchange = Exchange(method, path, raw.decode("utf-8", "replace") if raw is not None else None, None, None)
         try:
             if raw is not None:
                 response = self.http.request(method, path, content=raw,
                                              headers={"content-type": "application/json"})
             else:
-                response = self.http.request(method, path, json=payload)
+                response = self.http.request(method, path)
         except httpx.TimeoutException as exc:
             raise ProductError(f"{method} {path}: the product did not answer ({exc})",
                                evidence={"exchange": exchange.as_dict()}) from None
