@@ -56,6 +56,8 @@ class _Strict(BaseModel):
 
 class CapabilityDecl(_Strict):
     contract: Literal["1"] = Field(description="Contract version implemented")
+    operations: list[str] = Field(default_factory=list, description="The contract's optional operations "
+                                  "(x-sandbox-optional) this product also implements, e.g. [decide_batch]")
 
 
 class InProcess(_Strict):
@@ -94,6 +96,11 @@ class Manifest(_Strict):
     @property
     def root(self) -> Path:
         return Path(self.directory)
+
+    def implemented(self, capability: str) -> frozenset[str]:
+        """The optional operations of ``capability``'s contract that this product declares."""
+        decl = self.capabilities.get(capability)  # type: ignore[call-overload]
+        return frozenset(decl.operations) if decl is not None else frozenset()
 
     def source_paths(self) -> list[Path]:
         return [(self.root / s).resolve() for s in self.sources]
@@ -164,4 +171,20 @@ def load_manifest(product_dir: str | Path) -> Manifest:
                                 "file inside it (relative path, no '..' or link out)")
     if manifest.inprocess is None and manifest.container is None:
         raise ManifestError(f"{path}: inprocess: a product needs 'inprocess' or 'container' to run; add one")
+    _check_operations(path, manifest)
     return manifest
+
+
+def _check_operations(path: Path, manifest: Manifest) -> None:
+    """Every listed optional operation is one the capability's contract marks optional."""
+    from harness.contracts.base import load_contract
+
+    for name, decl in manifest.capabilities.items():
+        if not decl.operations:
+            continue
+        optional = load_contract(name).optional_operations
+        unknown = sorted(set(decl.operations) - set(optional))
+        if unknown:
+            raise ManifestError(f"{path}: capabilities.{name}.operations: {', '.join(unknown)} "
+                                f"{'is' if len(unknown) == 1 else 'are'} not an optional operation of the {name} "
+                                f"contract; list only {', '.join(optional) or 'nothing (it has none)'}")

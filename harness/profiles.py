@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness._yaml import describe_validation_error, did_you_mean, load_mapping, printable
 from harness.errors import ProfileError
@@ -98,10 +98,28 @@ class ContainerLimits(_Strict):
 class NotApplicableRule(_Strict):
     """When a requirement does not apply (status ``not_applicable``, with this rule recorded)."""
 
-    lender_types: list[str] = Field(min_length=1, description="Lender types (manifest lender_type) exempt from it")
+    lender_types: list[str] = Field(default_factory=list, description="Lender types (manifest lender_type) "
+                                    "exempt from it")
+    unless_operations: list[str] = Field(default_factory=list, description="Optional contract operations: "
+                                         "the requirement is about them, so it does not apply to a product "
+                                         "that does not implement them all (manifest capabilities.<c>.operations)")
     reason: str = Field(min_length=1, description="Why, with the legal source of the exemption")
 
+    @model_validator(mode="after")
+    def _one_condition(self) -> NotApplicableRule:
+        if bool(self.lender_types) == bool(self.unless_operations):
+            raise ValueError("give exactly one condition: lender_types (a non-empty list) or unless_operations")
+        return self
+
+    def applies(self, lender_type: str, implemented: frozenset[str]) -> bool:
+        """True when the requirement is not applicable to a product of this kind."""
+        if self.lender_types:
+            return lender_type in self.lender_types
+        return not set(self.unless_operations) <= implemented
+
     def describe(self) -> str:
+        if self.unless_operations:
+            return f"the product does not implement {', '.join(self.unless_operations)}: {self.reason}"
         return f"lender types {', '.join(self.lender_types)} are exempt: {self.reason}"
 
 

@@ -49,6 +49,8 @@ def not_applicable_rule(req: Requirement, manifest: Manifest, scope: Scope) -> s
         return (f"scope: capability {req.capability!r} is outside this product's certified scope "
                 f"({', '.join(scope.capabilities)})")
     rule = req.not_applicable_when
-    if rule is not None and manifest.lender_type in rule.lender_types:
+    if rule is not None and rule.applies(manifest.lender_type, manifest.implemented(req.capability)):
+        if rule.unless_operations:
+            return f"{req.id}.not_applicable_when: {rule.describe()}"
         return f"{req.id}.not_applicable_when: lender type {manifest.lender_type}: {rule.describe()}"
     return None

@@ -86,12 +86,15 @@ class Op:
         return self.method == "GET"
 
 
-def operations(contract: Contract, skip: list[str]) -> list[Op]:
+def operations(contract: Contract, skip: list[str], implemented: frozenset[str] = frozenset()) -> list[Op]:
+    """The contract's operations minus ``skip`` and the optional ones the product does not implement."""
     ops = []
     for path, item in contract.document.get("paths", {}).items():
         shared = item.get("parameters", [])
         for method, raw in item.items():
             if method == "parameters" or raw.get("operationId") in skip:
+                continue
+            if raw.get("x-sandbox-optional") and raw.get("operationId") not in implemented:
                 continue
             content = raw.get("requestBody", {}).get("content", {})
             first: dict[str, Any] = next(iter(content.values()), {}) if content else {}
@@ -299,12 +302,14 @@ def run_conformance(ctx: CheckContext, p: ConformanceParams, capability: str) ->
     contract = load_contract(capability)
     client = ctx.client(CLIENTS[capability])
     schemas = Schemas(contract, ctx.as_of, p.history_days)
-    ops = operations(contract, p.skip)
+    everything = operations(contract, p.skip, frozenset(contract.optional_operations))
     for name, listed in (("stateless", p.stateless), ("accepts", p.accepts)):
-        unknown = sorted(set(listed) - {o.operation_id for o in ops})
+        unknown = sorted(set(listed) - {o.operation_id for o in everything})
         if unknown:
             raise ProfileError(f"{ctx.requirement.id}: parameters.{name}: {unknown} are not operations of the "
-                               f"{capability} contract (operations: {', '.join(o.operation_id for o in ops)})")
+                               f"{capability} contract (operations: "
+                               f"{', '.join(o.operation_id for o in everything)})")
+    ops = operations(contract, p.skip, ctx.manifest.implemented(capability))  # optional ones only if declared
     accepts, fresh, refusals = frozenset(p.accepts), Fresh(ctx.seed, p.fresh), frozenset(p.refusals)
     by_id = {o.operation_id: o for o in ops}
     bases = settle_bases(ctx, client, schemas, ops, p, fresh)

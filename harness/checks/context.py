@@ -108,7 +108,7 @@ class CheckContext:
 
     def client(self, cls: type[C]) -> C:
         if cls not in self._clients:
-            self._clients[cls] = cls(self.http)
+            self._clients[cls] = cls(self.http, self.manifest.implemented(cls.contract_name))
         return self._clients[cls]  # type: ignore[return-value]
 
     def settings(self, **overrides: Any) -> settings:

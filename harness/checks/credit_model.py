@@ -14,7 +14,7 @@ from harness.checks.common import OUTCOME_RANK, Dec, dec
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.checks.statistics import Bounds, ErrorRate, decisive, pairwise_ratios, per_comparison, summary
-from harness.contracts.credit import CreditClient
+from harness.contracts.credit import BATCH_LIMIT, CreditClient
 from harness.errors import HarnessError
 from harness.strategies.credit import (
     PROTECTED_VALUES,
@@ -73,7 +73,7 @@ def monotonicity(ctx: CheckContext, p: Monotonicity) -> None:
 
     @ctx.given(app=mixed_applications(), which=st.sampled_from(ladders), explicit=explicit)
     def prop(app: dict[str, Any], which: str) -> None:
-        decisions = [credit.decide(rung) for rung in _ladder(app, which, p)]
+        decisions = credit.decide_many(_ladder(app, which, p))
         for rung, (low, high) in enumerate(pairwise(decisions)):
             detail = {"rung": rung, "worse_applicant": low, "better_applicant": high}
             if OUTCOME_RANK[high["outcome"]] < OUTCOME_RANK[low["outcome"]]:
@@ -183,10 +183,13 @@ def group_fairness(ctx: CheckContext, p: GroupFairness) -> None:
     people: list[dict[str, Any]] = []
     selected: list[int] = []
     for size in stages:
-        for app in population(ctx.seed, size, BALANCED)[len(people):]:
-            ctx.examples += 1
-            people.append(app)
-            selected.append(int(credit.decide(app)["outcome"] != "declined"))
+        fresh = population(ctx.seed, size, BALANCED)[len(people):]
+        for start in range(0, len(fresh), BATCH_LIMIT):  # a batch at a time, so an interrupt is heard
+            ctx.interrupt.check()
+            chunk = fresh[start:start + BATCH_LIMIT]
+            ctx.examples += len(chunk)
+            people += chunk
+            selected += [int(d["outcome"] != "declined") for d in credit.decide_many(chunk)]
         frame = pd.DataFrame([a["applicant"] for a in people]).assign(selected=selected)
         counts = {a: {str(g): (int(frame.loc[frame[a] == g, "selected"].sum()), int((frame[a] == g).sum()))
                       for g in PROTECTED_VALUES[a]} for a in attributes}
@@ -281,7 +284,8 @@ def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
                 ctx.fail(f"reason {code} asks to {reason['improve']} {reason['feature']}, which is already at its "
                          "best value: not a specific reason", decision=decision)
         repaired = [_repair(app, declared[c], schema, p.best_income) for c in codes] if _affordable(app) else []
-        after = [credit.decide(r) if r is not None else None for r in repaired]
+        answers = iter(credit.decide_many([r for r in repaired if r is not None]))
+        after = [next(answers) if r is not None else None for r in repaired]
         for code, fixed, answer in zip(codes, repaired, after, strict=False):  # none unless affordable
             if fixed is not None and answer is not None and code in answer["reason_codes"] and (
                     _at_best(fixed, declared[code], schema, p.best_income)):

@@ -79,8 +79,7 @@ def apr_cap(ctx: CheckContext, p: AprCap) -> None:
 
     @ctx.given(apps=st.lists(mixed_applications(dates=dates), min_size=1, max_size=1), explicit=explicit)
     def prop(apps: list[dict[str, Any]]) -> None:
-        for app in apps:
-            decision = credit.decide(app)
+        for app, decision in zip(apps, credit.decide_many(apps), strict=True):
             if not granted(decision):
                 continue
             day = date.fromisoformat(app["contract_date"])

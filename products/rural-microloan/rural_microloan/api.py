@@ -32,6 +32,7 @@ class CreditApp:
             ("GET", "/v1/health"): lambda _: (200, {"status": "ok", "product": self.product, "version": __version__}),
             ("GET", "/v1/reason-codes"): lambda _: (200, {"codes": reason_code_list()}),
             ("POST", "/v1/decisions"): self.decide,
+            ("POST", "/v1/decisions/batch"): self.decide_batch,
             ("POST", "/v1/schedules"): self.schedule,
             ("POST", "/v1/bookings"): self.book,
             ("GET", "/v1/bookings"): self.list_bookings,
@@ -42,6 +43,22 @@ class CreditApp:
 
     def decide(self, body: Any) -> tuple[int, Any]:
         return 200, self.engine.decide(self.validate(body))
+
+    def decide_batch(self, body: Any) -> tuple[int, Any]:
+        """Every application validated first (one invalid item refuses the batch), then each decided as
+        :meth:`decide` would."""
+        if not isinstance(body, dict) or set(body) != {"applications"}:
+            raise validation.Invalid("body: an object with exactly one field, applications")
+        items = body["applications"]
+        if not isinstance(items, list) or not 1 <= len(items) <= 100:
+            raise validation.Invalid("applications: a list of 1 to 100 applications")
+        apps = []
+        for n, item in enumerate(items):
+            try:
+                apps.append(self.validate(item))
+            except validation.Invalid as exc:
+                raise validation.Invalid(f"applications/{n}: {exc}") from None
+        return 200, {"decisions": [self.engine.decide(app) for app in apps]}
 
     def schedule(self, body: Any) -> tuple[int, Any]:
         return 200, self.engine.schedule(validation.schedule_request(body))
