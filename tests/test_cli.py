@@ -45,8 +45,9 @@ def test_bad_arguments_exit_2_with_one_line(argv: list[str], expected: str, caps
 
 BAD_MANIFESTS = [
     ("lender_type: rural_commercial_bank", "lender_type: shadow_bank", "product.yaml: lender_type: Input should be"),
-    ("  credit: {contract: \"1\"}", "  credit: {contract: \"9\"}", "capabilities.credit.contract"),
-    ("  credit: {contract: \"1\"}", "  lending: {contract: \"1\"}", "capabilities.lending.[key]"),
+    ("  credit: {contract: \"1\",", "  credit: {contract: \"9\",", "capabilities.credit.contract"),
+    ("  credit: {contract: \"1\",", "  lending: {contract: \"1\",", "capabilities.lending.[key]"),
+    ("operations: [decide_batch]", "operations: [decide_fast]", "capabilities.credit.operations: decide_fast"),
     ("  app: rural_microloan.api:create_app", "  app: rural_microloan.api", "inprocess.app: String should match"),
     ("id: rural-microloan\n", "", "product.yaml: id: required field is missing"),
     ("vendor: Sandbox reference products\n", "vendor: x\ncolour: red\n", "colour: unknown field"),
