@@ -40,6 +40,8 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-merkle-last", "BC-LEDGER-006", False),
     ("ledger-audit-blind", "BC-LEDGER-007", False),
     ("ledger-nonce-408", "BC-LEDGER-002", True),  # a status the contract does not declare for the operation
+    ("ledger-generic-refusal", "BC-LEDGER-002", True),  # a declared status, but not the one for the reason
+    ("ledger-burn-any-balance", "BC-LEDGER-002", True),  # a burn above the balance is clamped, not refused
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
@@ -48,6 +50,10 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: b
     assert doc["verdict"] == "NOT_CERTIFIED"
     if defect == "ledger-nonce-408":
         assert "answered 408, which the contract does not allow" in result["message"], result["message"]
+    if defect == "ledger-generic-refusal":
+        assert "was refused with 422 code 'invalid'; the ledger contract gives" in result["message"], result["message"]
+    if defect == "ledger-burn-any-balance":
+        assert result["message"].startswith("burning ") and "was accepted" in result["message"], result["message"]
     if stateful:
         steps = result["counterexample"]["steps"]
         assert any(s.startswith("state.") for s in steps), steps

@@ -175,26 +175,55 @@ def conservation(ctx: CheckContext, p: Steps) -> None:
     ctx.run_state_machine(machine_for(ConservationModel, ctx), stateful_step_count=p.steps)
 
 
-class RejectionModel(LedgerModel):
-    """Adds operations the product must refuse; the inherited invariant proves a refusal changed nothing."""
+REFUSALS: dict[str, tuple[int, frozenset[str]]] = {
+    # what is refused → the status and problem ``code`` the ledger contract gives for it
+    "overspend": (409, frozenset({"insufficient_funds"})),
+    "overburn": (409, frozenset({"insufficient_funds"})),
+    "bad_signature": (401, frozenset({"bad_signature"})),
+    "wrong_nonce": (409, frozenset({"bad_nonce"})),
+    "replay": (409, frozenset({"bad_nonce", "duplicate"})),  # a replay also reuses a spent nonce
+    "unknown_recipient": (404, frozenset({"unknown_account"})),
+    "malformed_amount": (422, frozenset({"invalid"})),
+    "duplicate_account": (409, frozenset({"duplicate"})),
+    "malformed_key": (422, frozenset({"invalid"})),
+}
 
-    def refused(self, what: str, body: dict[str, Any]) -> None:
-        status, answer = self.client.transfer(body)
+
+class RejectionModel(LedgerModel):
+    """Adds operations the product must refuse, each with the contract's status and problem code for that
+    reason (a refusal for the wrong reason hides which rule the product applies); the inherited invariant
+    proves a refusal changed nothing."""
+
+    def refused(self, what: str, reason: str, body: dict[str, Any], operation: str = "transfer") -> None:
+        status, answer = self.client.attempt(operation, body)
         if status < 400:
-            self.fail(f"{what} was accepted ({answer})", transfer=body, answer=answer)
+            self.fail(f"{what} was accepted ({answer})", request=body, answer=answer)
+        expected, codes = REFUSALS[reason]
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if status != expected or code not in codes:
+            self.fail(f"{what} was refused with {status} code {code!r}; the ledger contract gives {expected} "
+                      f"{' or '.join(sorted(codes))} for it", request=body, answer=answer)
 
     @rule(sender=WHO, recipient=WHO, extra=unit_amounts(1_000))
     def overspend(self, sender: int, recipient: int, extra: int) -> None:
         a, b = self.pick(sender, recipient)
         units = self.balances[a.account] + extra
         self.refused(f"an overspend of {self.amount(units)} from a balance of {self.amount(self.balances[a.account])}",
-                     a.transfer(b.account, self.amount(units), self.nonces[a.account]))
+                     "overspend", a.transfer(b.account, self.amount(units), self.nonces[a.account]))
+
+    @rule(who=WHO, extra=unit_amounts(1_000))
+    def overburn(self, who: int, extra: int) -> None:
+        wallet, _ = self.pick(who)
+        units = self.balances[wallet.account] + extra
+        self.refused(f"burning {self.amount(units)} from a balance of {self.amount(self.balances[wallet.account])}",
+                     "overburn", {"from": wallet.account, "amount": self.amount(units)}, "burn")
 
     @rule(sender=WHO, recipient=WHO, units=unit_amounts(100))
     def bad_signature(self, sender: int, recipient: int, units: int) -> None:
         a, b = self.pick(sender, recipient)
         body = a.transfer(b.account, self.amount(units), self.nonces[a.account])
-        self.refused("a transfer with a forged signature", {**body, "signature": forged_signature(body["signature"])})
+        self.refused("a transfer with a forged signature", "bad_signature",
+                     {**body, "signature": forged_signature(body["signature"])})
 
     @rule(sender=WHO, recipient=WHO, units=unit_amounts(100), delta=st.sampled_from([-2, -1, 1, 2, 7]))
     def wrong_nonce(self, sender: int, recipient: int, units: int, delta: int) -> None:
@@ -202,7 +231,7 @@ class RejectionModel(LedgerModel):
         nonce = self.nonces[a.account] + delta
         if nonce < 0:
             return
-        self.refused(f"a transfer with nonce {nonce} (next is {self.nonces[a.account]})",
+        self.refused(f"a transfer with nonce {nonce} (next is {self.nonces[a.account]})", "wrong_nonce",
                      a.transfer(b.account, self.amount(units), nonce))
 
     @precondition(lambda self: bool(self.accepted))
@@ -210,12 +239,43 @@ class RejectionModel(LedgerModel):
     def replay(self, which: int) -> None:
         body = self.accepted[which % len(self.accepted)]["body"]
         self.client.seal()  # the strongest replay: after the original is in a block
-        self.refused("a replayed signed transfer", body)
+        self.refused("a replayed signed transfer", "replay", body)
+
+    @rule(sender=WHO, units=unit_amounts(100))
+    def unknown_recipient(self, sender: int, units: int) -> None:
+        a, _ = self.pick(sender)
+        to = a.account[:-1] + ("1" if a.account[-1] == "0" else "0")  # the sender's ID, last character changed
+        if to in self.balances:
+            return
+        self.refused(f"a transfer to {to}, an account the ledger never opened", "unknown_recipient",
+                     a.transfer(to, self.amount(units), self.nonces[a.account]))
+
+    @rule(sender=WHO, recipient=WHO, units=unit_amounts(100), how=st.sampled_from(["one more decimal", "zero"]))
+    def malformed_amount(self, sender: int, recipient: int, units: int, how: str) -> None:
+        a, b = self.pick(sender, recipient)
+        amount = self.amount(units) + "0" if how == "one more decimal" else self.amount(0)
+        self.refused(f"a transfer of {amount!r} ({how}; amounts have exactly {self.decimals} decimals and are "
+                     "positive)", "malformed_amount", a.transfer(b.account, amount, self.nonces[a.account]))
+
+    @rule(who=WHO)
+    def duplicate_account(self, who: int) -> None:
+        wallet, _ = self.pick(who)
+        self.refused("opening a second account for a public key that has one", "duplicate_account",
+                     {"public_key": wallet.public_key}, "create_account")
+
+    @rule(who=WHO, how=st.sampled_from(["not hex", "one byte short"]))
+    def malformed_key(self, who: int, how: str) -> None:
+        key = self.pick(who)[0].public_key
+        bad = "zz" + key[2:] if how == "not hex" else key[:-2]
+        self.refused(f"opening an account for a public key that is {how}", "malformed_key", {"public_key": bad},
+                     "create_account")
 
 
 @check("ledger.invalid_rejected", params=Steps)
 def invalid_rejected(ctx: CheckContext, p: Steps) -> None:
-    """Overspend, bad signature, wrong nonce and replay are refused, and a refusal changes nothing."""
+    """Overspend, overburn, bad signature, wrong nonce, replay, an unknown recipient, a malformed amount, a
+    duplicate or malformed key are refused with the contract's status and code, and a refusal changes
+    nothing."""
     ctx.run_state_machine(machine_for(RejectionModel, ctx), stateful_step_count=p.steps)
 
 
