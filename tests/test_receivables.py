@@ -34,12 +34,19 @@ def test_reference_platform_certified_under_shanghai(shared_run: SharedRun) -> N
     assert doc["verdict"] == "INCOMPLETE" and doc["not_evaluated"] == ["BC-LEDGER-005"]  # restart: docker only
 
 
+REASONS = {  # defects whose failure must name a particular reason
+    "receivables-anyone-requests": "asked for its own confirmation and got 200",
+    "receivables-wrong-party-404": "403 wrong_party",
+}
+
+
 @pytest.mark.parametrize(("product", "requirements"), defect_products("receivables-"))
 def test_defect_fails_its_requirement(product: Path, requirements: list[str], shared_run: SharedRun) -> None:
     (requirement,) = requirements
     doc, _ = shared_run(product, "shanghai", only=[requirement])
     result = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert result["status"] == "failed", result
+    assert REASONS.get(product.name, "") in result["message"], result["message"]
     # A failed SHOULD alone cannot decide: the run (one requirement selected) stays INCOMPLETE.
     assert doc["verdict"] == ("NOT_CERTIFIED" if result["level"] == "MUST" else "INCOMPLETE")
     if requirement in STATEFUL:

@@ -48,7 +48,8 @@ def month_edges(ctx: CheckContext) -> list[date]:
 
 @check("receivables.confirmation_deadline", params=DeadlineParams)
 def confirmation_deadline(ctx: CheckContext, p: DeadlineParams) -> None:
-    """A confirmation request states a due day of the request day + 30 (up to the holiday allowance later);
+    """Only the creditor can request the debtor's confirmation (403 wrong_party for the debtor). A request
+    states a due day of the request day + 30 (up to the holiday allowance later);
     it is not flagged overdue on or before that day, it is flagged after it (allowance included) while the
     debtor has not confirmed, and it is not flagged once the debtor has confirmed (on time or late)."""
     book = Book(ctx)
@@ -65,6 +66,11 @@ def confirmation_deadline(ctx: CheckContext, p: DeadlineParams) -> None:
         inv = book.open(debtor, number, face, due, confirm=False)
         rid, creditor = inv.ids[0], inv.body["creditor"]
         at = datetime.combine(requested, time(10), BEIJING).isoformat()
+        status, refused = client.request_confirmation(rid, debtor, at)  # the deadline is the creditor's to start
+        code = refused.get("code") if isinstance(refused, dict) else None
+        if (status, code) != (403, "wrong_party"):
+            ctx.fail(f"the debtor of {rid} asked for its own confirmation and got {status} code {code!r}; only the "
+                     "creditor can request it: the contract's refusal is 403 wrong_party", answer=refused)
         status, view = client.request_confirmation(rid, creditor, at)
         if status >= 300:
             ctx.fail(f"the creditor's confirmation request for {rid} on {requested} was refused ({status})",
