@@ -5,16 +5,23 @@ examples per second for each requirement, and the harness overhead on one requir
 against a bare Hypothesis loop that does the check's work (same explicit cases, same generated examples,
 same seed) with the product's engine called in memory.
 
-    .venv/bin/python benchmarks/bench_chongqing.py [--repeat N]
+    .venv/bin/python benchmarks/bench_chongqing.py [--repeat N] [--against REV]
+
+``--against REV`` also certifies with the harness of an earlier commit (a temporary git worktree, the same
+interpreter and packages), in the same run, and prints both throughputs and their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "products" / "rural-microloan"))
@@ -75,11 +82,45 @@ def bare_hypothesis(generated: int, seed: int) -> float:
     return time.perf_counter() - started
 
 
+def throughput(doc: dict[str, Any]) -> tuple[int, float]:
+    """Checked examples and seconds over the credit contract's requirements, NAT-CREDIT-010 (a fairness sample
+    of thousands of applicants, counted one per applicant) left out."""
+    rows = [r for r in doc["requirements"] if r["examples"] and r["id"] != "NAT-CREDIT-010"]
+    return sum(r["examples"] for r in rows), sum(r["duration_s"] for r in rows)
+
+
+OLD_RUN = """
+import json, sys
+sys.path[:0] = [{root!r}, {root!r} + "/products/rural-microloan"]
+from harness.api import certify
+doc = certify({root!r} + "/products/rural-microloan", "chongqing")
+print("\\nBENCH-JSON " + json.dumps({{"requirements": doc["requirements"], "wall": None}}))
+"""
+
+
+def run_at(rev: str) -> dict[str, Any]:
+    """A Chongqing certification by the harness of commit ``rev``, in a subprocess from a git worktree."""
+    with tempfile.TemporaryDirectory(prefix="bench-old-") as tmp:
+        tree = str(Path(tmp) / "tree")
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", tree, rev], check=True,
+                       capture_output=True)
+        try:
+            started = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", OLD_RUN.format(root=tree)], cwd=tree, check=True,
+                                 capture_output=True, text=True).stdout
+            doc: dict[str, Any] = json.loads(out.rsplit("BENCH-JSON ", 1)[1])
+            doc["wall"] = time.perf_counter() - started
+            return doc
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", tree], capture_output=True)
+
+
 def main() -> None:
     from harness.profiles import load_profile
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="also run the harness of this commit and compare")
     args = parser.parse_args()
     walls, docs = [], []
     for _ in range(args.repeat):
@@ -94,6 +135,17 @@ def main() -> None:
     for r in doc["requirements"]:
         if r["examples"]:
             print(f"  {r['id']:16} {r['examples']:8d} {r['duration_s']:8.2f} {r['examples'] / r['duration_s']:10.0f}")
+    examples, seconds = throughput(doc)
+    print(f"  credit contract, all requirements but NAT-CREDIT-010: {examples} examples in {seconds:.2f} s → "
+          f"{examples / seconds:.0f} checked examples/s")
+    if args.against:
+        old = run_at(args.against)
+        old_examples, old_seconds = throughput(old)
+        print(f"  the harness at {args.against}, same run: {old_examples} examples in {old_seconds:.2f} s → "
+              f"{old_examples / old_seconds:.0f} checked examples/s (whole certification {old['wall']:.1f} s "
+              f"with start-up, against {statistics.median(walls):.1f} s now)")
+        print(f"  throughput ratio now / {args.against}: "
+              f"{(examples / seconds) / (old_examples / old_seconds):.1f}×")
     apr = next(r for r in doc["requirements"] if r["id"] == "NAT-CREDIT-001")
     from harness.checks.credit_rules import AprCap, rate_change_days
 
