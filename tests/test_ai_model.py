@@ -18,6 +18,8 @@ DEFECTS = [
     ("ai-brittle", "BJ-AI-005", "flip under ±0.01 relative perturbations"),
     ("ai-not-monotone", "BJ-AI-006", "declared increasing in"),
     ("ai-arbitrary-reasons", "BJ-AI-007", "moving the first reason's feature"),
+    ("ai-race-unflagged", "BJ-AI-007", "declares ['afam'] not protected"),
+    ("ai-padded-reasons", "BJ-AI-007", "which the applicant already has at its best value"),
     ("ai-weak-model", "BJ-AI-008", "AUC"),
     ("ai-miscalibrated", "BJ-AI-009", "expected calibration error"),
     ("ai-unstable", "BJ-AI-011", "PSI of the PD"),

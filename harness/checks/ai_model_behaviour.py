@@ -118,8 +118,11 @@ class ExplanationFidelity(AiParams, ErrorRate):
 
 @check("ai_model.explanation_fidelity", params=ExplanationFidelity)
 def explanation_fidelity(ctx: CheckContext, p: ExplanationFidelity) -> None:
-    """The first reason code of a decline names a declared, non-protected feature, and moving that feature to
-    the population's favourable quartile lowers the PD by at least the minimum, for most declines.
+    """Every reason code of a decline names a declared feature that is not protected (by the product's flag
+    or the evaluation data's list, which the flags must agree with) and not one the applicant already has at
+    its best value; a decline carries no more codes than the model card says; and moving the first reason's
+    feature to the population's favourable quartile lowers the PD by
+    at least the minimum, for most declines.
 
     Rule for the share of faithful declines: fail when its Clopper–Pearson upper bound (1 − α) is below the
     minimum share; a model meeting it fails with probability ≤ α (1 %). The sample is the hold-out declines
@@ -129,6 +132,12 @@ def explanation_fidelity(ctx: CheckContext, p: ExplanationFidelity) -> None:
     names a protected or undeclared feature fails outright (a single case is a breach, not an estimate).
     """
     declared = {f["name"]: f for f in features(ctx)}
+    protected = set(p.dataset.protected) | {n for n, f in declared.items() if f["protected"]}
+    unflagged = sorted(n for n in p.dataset.protected if n in declared and not declared[n]["protected"])
+    if unflagged:  # the flag tells clients which features may never be a reason: the data says which are
+        ctx.fail(f"the feature list declares {unflagged} not protected; the evaluation data "
+                 f"{p.dataset.qualified_name} lists {'it' if len(unflagged) == 1 else 'them'} among its protected "
+                 "attributes", counterexample={"features": [declared[n] for n in unflagged]})
     _, dev, _ = evaluation(ctx, p.dataset)
     base = holdout_scored(ctx, p.dataset)
     declines = np.flatnonzero(base.declined)
@@ -138,10 +147,11 @@ def explanation_fidelity(ctx: CheckContext, p: ExplanationFidelity) -> None:
     for i in declines:
         for code in base.answers[i]["reason_codes"]:
             meta = declared.get(code["feature"])
-            if meta is None or meta["protected"]:
+            if meta is None or code["feature"] in protected:
                 ctx.fail(f"reason code {code['code']} names {code['feature']!r}, which is "
                          f"{'a protected attribute' if meta else 'not a declared feature'}",
                          counterexample=base.answers[i])
+    _within_declared_count(ctx, base, declines)
     first = [base.answers[i]["reason_codes"][0]["feature"] for i in declines]
     favourable = {n: _favourable(dev, n, f["monotone"]) for n, f in declared.items() if n in dev.frame.columns}
     subset = base.split.take(declines)
@@ -165,6 +175,41 @@ def explanation_fidelity(ctx: CheckContext, p: ExplanationFidelity) -> None:
                  f"favourable value lowers the PD by less than {p.min_pd_drop} (faithful share {b.describe()})",
                  counterexample={"applicant": subset.applicants[k], "answer": base.answers[int(declines[k])],
                                  "moved": moved.split.applicants[k], "pd_after": r4(moved.pd[k])})
+    _no_reason_at_best(ctx, dev, declared, base, declines)  # after the share: a statistic is reported either way
+
+
+def _within_declared_count(ctx: CheckContext, base: Any, declines: np.ndarray) -> None:
+    """The model card's ``max_reason_codes`` (where it states one) is a claim: no decline may carry more."""
+    configuration = ctx.client(AiModelClient).model_card()["lineage"]["deployment"]["configuration"]
+    claimed = configuration.get("max_reason_codes")
+    if not isinstance(claimed, int) or isinstance(claimed, bool):
+        return
+    for i in declines:
+        if len(base.answers[i]["reason_codes"]) > claimed:
+            ctx.fail(f"a decline carries {len(base.answers[i]['reason_codes'])} reason codes; the model card's "
+                     f"deployment configuration says at most {claimed}", counterexample=base.answers[i])
+
+
+def _no_reason_at_best(ctx: CheckContext, dev: Split, declared: dict[str, Any], base: Any,
+                       declines: np.ndarray) -> None:
+    """No reason code names a feature the applicant already has at its best: the most favourable value the
+    data holds in the declared direction (nothing the applicant could improve, so not a reason, whatever
+    method ranks the reasons; a single case is a breach). Features without a direction have no best."""
+    best: dict[str, Any] = {}
+    for name, f in declared.items():
+        if f["monotone"] in ("increasing", "decreasing") and name in dev.frame.columns:
+            column = dev.frame[name]
+            low = f["monotone"] == "increasing"  # a lower value is better when the PD increases with it
+            value = (not low) if column.dtype == bool else (column.min() if low else column.max())
+            best[name] = value.item() if hasattr(value, "item") else value
+    for i in declines:
+        values = base.split.applicants[i]["features"]
+        for k, code in enumerate(base.answers[i]["reason_codes"]):
+            name = code["feature"]
+            if name in best and name in values and values[name] == best[name]:
+                ctx.fail(f"reason {k + 1} of a decline ({code['code']}) names {name}, which the applicant already "
+                         f"has at its best value {best[name]!r} ({declared[name]['monotone']}): not a reason",
+                         counterexample={"applicant": base.split.applicants[i], "answer": base.answers[i]})
 
 
 def _favourable(dev: Split, name: str, monotone: str) -> Any:
