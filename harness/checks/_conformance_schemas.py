@@ -84,8 +84,8 @@ class Schemas:
         key = json.dumps([schema, formats], sort_keys=True)
         if key not in self._validators:
             wrapped = {"$ref": f"{self.contract.uri}{schema['$ref']}"} if "$ref" in schema else schema
-            if "$ref" in schema and not formats:
-                self._validators[key] = self.contract.validator(wrapped["$ref"])
+            if "$ref" in schema and not formats:  # the contract's own validator, which prefixes its URI itself
+                self._validators[key] = self.contract.validator(schema["$ref"])
             else:
                 self._validators[key] = Draft202012Validator(wrapped, registry=self.contract._registry,
                                                              format_checker=FORMATS if formats else None)

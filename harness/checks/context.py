@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
 from hypothesis.control import current_build_context
-from hypothesis.errors import Flaky
+from hypothesis.errors import Flaky, UnsatisfiedAssumption
 
 from harness.contracts.base import ContractClient, to_json
 from harness.errors import CertificationFailure
@@ -99,6 +99,7 @@ class CheckContext:
     statistics: dict[str, Any] | None = None
     _clients: dict[type, ContractClient] = field(default_factory=dict)
     _first_failure: int | None = None
+    _last_failure: CertificationFailure | None = None
     _limit: int = 0
     _explicit: bool = False
 
@@ -134,6 +135,7 @@ class CheckContext:
                     if exc.counterexample is None:
                         exc.counterexample = to_json(kwargs)
                     self._failed()
+                    self._last_failure = exc
                     raise
                 except Exception:
                     self._failed()
@@ -147,6 +149,7 @@ class CheckContext:
 
             def run() -> None:
                 self._start_budget(chosen)
+                self._last_failure = None
                 # Explicit cases first, as @example would run them (never shrunk, never rejected), but called
                 # directly: Hypothesis pretty-prints every @example up front, 27 ms for a risk grid.
                 for case in cases:
@@ -158,6 +161,8 @@ class CheckContext:
                 try:
                     test()
                 except Flaky as exc:
+                    if _budget_artefact(exc) and self._last_failure is not None:
+                        raise self._last_failure from None  # the smallest failure the budget allowed
                     raise _not_reproducible(exc) from None
 
             return run
@@ -263,6 +268,14 @@ def _stop_shrinking() -> None:
 
     if hasattr(engine, "MAX_SHRINKS"):
         engine.MAX_SHRINKS = 0
+
+
+def _budget_artefact(exc: Flaky) -> bool:
+    """Hypothesis replayed an example that had passed after the example budget ran out, so the budget
+    rejected it (``reject()`` in :meth:`CheckContext._within_budget`) and Hypothesis called the two runs
+    inconsistent. The product did nothing differently: the failure already seen is the result."""
+    inner = list(getattr(exc, "exceptions", ()))
+    return bool(inner) and all(isinstance(e, UnsatisfiedAssumption) for e in inner)
 
 
 def _not_reproducible(exc: Flaky) -> CertificationFailure:

@@ -7,8 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from harness.checks._conformance_schemas import Schemas
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.base import PROBLEM_JSON
@@ -69,11 +71,16 @@ def credit_interface_robustness(ctx: CheckContext, p: Params) -> None:
     """Malformed applications get 4xx problem+json; valid ones get a schema-conforming decision."""
     credit = ctx.client(CreditClient)
     op = credit.contract.operations["decide"]
+    schemas = Schemas(credit.contract, ctx.as_of, 400)
+    application = {"$ref": "#/components/schemas/Application"}
 
     @ctx.given(app=applications(), mutation=mutations, raw=st.sampled_from([None, b"{not json", b"", b"[]"]))
     def prop(app: dict[str, Any], mutation: Mutation, raw: bytes | None) -> None:
         credit.decide(app)  # valid: schema-checked by the client
         what, bad = mutation.apply(app)
+        # the contract decides what is invalid (formats asserted): junk can still be valid, e.g. True for a
+        # co_lending that was False (seed 3 of the chongqing seed benchmark failed the reference on that)
+        assume(not schemas.valid(application, bad))
         response, exchange = credit.send(op.method, op.path, bad)
         _expect_problem(ctx, credit, response.status_code, response.headers.get("content-type", ""), exchange, what)
         if raw is not None:

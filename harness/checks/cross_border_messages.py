@@ -155,11 +155,18 @@ def _appears(value: str, text: str) -> bool:
 
 
 @st.composite
-def cards(draw: st.DrawFn) -> dict[str, str]:
+def _cards(draw: st.DrawFn) -> dict[str, str]:
     pan = f"62{draw(st.integers(10**13, 10**14 - 1))}"
     cvv = str(draw(st.integers(3000, 9999)))
     return {"pan": pan, "cvv": cvv, "pin": str(draw(st.integers(300_000, 999_999))),
             "track2": f";{pan}=2912101{cvv}{draw(st.integers(10**5, 10**6 - 1))}?"}
+
+
+def cards() -> st.SearchStrategy[dict[str, str]]:
+    """Canary cards whose CVV and PIN are not part of the PAN: a product may show a masked PAN (its first six
+    and last four digits), and a CVV equal to the last four would be "found" there (seed 30 of the
+    guangzhou seed benchmark did exactly that)."""
+    return _cards().filter(lambda c: c["cvv"] not in c["pan"] and c["pin"] not in c["pan"])
 
 
 @check("cross_border.pfi_c3", params=C3Params)

@@ -14,6 +14,7 @@ from xborder_payments.service import XBorderService
 StartResponse = Callable[..., Any]
 NO_RATE = "urn:sandbox:xb:no-rate-for-date"
 UNSUPPORTED = "urn:sandbox:xb:unsupported-currency"
+MINOR_UNITS = "urn:sandbox:xb:minor-units"
 Handler = Callable[[Any, dict[str, str]], tuple[int, Any]]
 
 
@@ -96,6 +97,9 @@ class XBorderApp:
             return handler(body, match)
         except validation.Unsupported as exc:
             return 422, {"type": UNSUPPORTED, "title": "Currency not served", "status": 422, "detail": str(exc)}
+        except validation.MinorUnits as exc:
+            return 422, {"type": MINOR_UNITS, "title": "Amount finer than the currency's minor units", "status": 422,
+                         "detail": str(exc)}
         except validation.Invalid as exc:
             return _problem(422, "Unprocessable Content", str(exc))
         except fx.NoRate as exc:

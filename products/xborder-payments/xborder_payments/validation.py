@@ -26,6 +26,10 @@ class Unsupported(Invalid):
     """A well-formed currency code the product does not serve (answered 422 urn:sandbox:xb:unsupported-currency)."""
 
 
+class MinorUnits(Invalid):
+    """An amount finer than its currency's ISO 4217 minor units (answered 422 urn:sandbox:xb:minor-units)."""
+
+
 def obj(value: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()
         ) -> dict[str, Any]:
     if not isinstance(value, dict):
@@ -71,7 +75,7 @@ def money(value: Any, where: str, code: str) -> Decimal:
     if amount <= 0:
         raise Invalid(f"{where}: must be positive")
     if -amount.as_tuple().exponent > exponent(code):  # type: ignore[operator]
-        raise Invalid(f"{where}: {code} has {exponent(code)} minor units")
+        raise MinorUnits(f"{where}: {code} has {exponent(code)} minor units")
     return amount
 
 
