@@ -135,3 +135,19 @@ def test_batch_equivalence_is_not_applicable_without_the_operation_and_fails_a_d
     assert len({a["contract_date"] for a in batch}) > 1, "the batch mixes rate periods"
     reference = certify(REFERENCE_CREDIT, "chongqing", only=["NAT-IFACE-003"])
     assert statuses(reference)["NAT-IFACE-003"] == "passed"
+
+
+@pytest.mark.unit
+def test_a_misspelt_operation_in_a_not_applicable_rule_is_refused_so_it_cannot_exempt_every_product() -> None:
+    from harness.checks.registry import build_params
+    from harness.errors import ProfileError
+    from harness.profiles import load_profile
+
+    req = load_profile("chongqing").requirement("NAT-IFACE-003")
+    typo = req.model_copy(update={"not_applicable_when": NotApplicableRule(unless_operations=["decide_bacth"],
+                                                                           reason="typo")})
+    with pytest.raises(ProfileError, match=r"NAT-IFACE-003: not_applicable_when\.unless_operations: decide_bacth "
+                                           r"is not an optional operation of the credit contract; list only "
+                                           r"decide_batch"):
+        build_params(typo)
+    build_params(req)  # the shipped rule names a real optional operation

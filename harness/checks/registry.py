@@ -91,6 +91,16 @@ def build_params(req: Requirement) -> Params:
     if spec.capability != req.capability:
         raise ProfileError(f"{where}: capability: check {req.check} belongs to {spec.capability!r}, "
                            f"not {req.capability!r}; fix the capability")
+    rule = req.not_applicable_when
+    if rule is not None and rule.unless_operations:  # a misspelt operation would exempt every product
+        from harness.contracts.base import load_contract
+
+        optional = load_contract(req.capability).optional_operations
+        unknown = sorted(set(rule.unless_operations) - set(optional))
+        if unknown:
+            raise ProfileError(f"{where}: not_applicable_when.unless_operations: {', '.join(unknown)} "
+                               f"{'is' if len(unknown) == 1 else 'are'} not an optional operation of the "
+                               f"{req.capability} contract; list only {', '.join(optional) or 'nothing'}")
     try:
         return spec.params_model.model_validate(req.parameters)
     except ValidationError as exc:
