@@ -4,8 +4,10 @@ The same generated applications are decided (1) by the product's engine in memor
 called directly, (3) through httpx's WSGI transport, (4) plus the in-process runner's hang protection (a
 SIGALRM timer per request; the earlier worker thread per request is printed beside it), (5) plus the
 run's guard (body and wall-time limits), and (6) through the contract client (JSON encoding, status and
-response-schema checks). Prints microseconds per request and each layer's share (best of --rounds passes),
-so a change to the stack shows where the time went.
+response-schema checks); (7) what checks use now: the contract client over
+:class:`~harness.runners.wire.WsgiWire`, the app called directly under the same timer and guard. Prints
+microseconds per request and each layer's share (best of --rounds passes), so a change to the stack shows
+where the time went.
 
     .venv/bin/python benchmarks/bench_request_stack.py [--requests N] [--rounds R]
 """
@@ -67,7 +69,9 @@ def main() -> None:
 
     from harness.contracts.credit import CreditClient
     from harness.runners.guard import Guard, GuardedTransport
-    from harness.runners.inprocess import TimeoutTransport
+    from harness.runners.inprocess import _server_errors
+    from harness.runners.timeouts import TimeoutTransport
+    from harness.runners.wire import WsgiWire
 
     apps = applications(args.requests)
     engine, app = CreditEngine(), create_app()
@@ -89,12 +93,14 @@ def main() -> None:
     guarded = httpx.Client(transport=GuardedTransport(TimeoutTransport(wsgi, 5.0), Guard()),
                            base_url="http://product")
     client = CreditClient(guarded)
+    lean = CreditClient(WsgiWire(_server_errors(app), 5.0, Guard()))
     layers += [
         ("+ httpx client and WSGI transport", lambda a: plain.post("/v1/decisions", json=a).json()),
         ("  hang protection by worker thread (old)", lambda a: threaded.post("/v1/decisions", json=a).json()),
         ("+ hang protection by request timer", lambda a: timed.post("/v1/decisions", json=a).json()),
         ("+ guard (body, wall-time limits)", lambda a: guarded.post("/v1/decisions", json=a).json()),
         ("+ contract client (schema checks)", client.decide),
+        ("what runs now: WsgiWire + contract client", lean.decide),
     ]
     print(f"One credit decision through each layer of the in-process stack ({len(apps)} generated applications)")
     previous = 0.0

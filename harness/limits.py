@@ -6,11 +6,12 @@ requirement. Kept apart from the runners so that contracts and checks never impo
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import ProductError
+
+if TYPE_CHECKING:
+    from harness.wire import Reply
 
 CUT = "sandbox_cut"
 
@@ -19,13 +20,13 @@ class WallTimeExceeded(ProductError):
     """The requirement used up its wall time (``container_limits.requirement_wall_s``)."""
 
 
-def cut(response: httpx.Response) -> dict[str, Any] | None:
+def cut(response: Reply) -> dict[str, Any] | None:
     """Why the body was cut ({"reason": "size" | "wall time", "limit": ...}), or None when it came whole."""
     value = response.extensions.get(CUT)
     return dict(value) if isinstance(value, dict) else None
 
 
-def check_cut(response: httpx.Response, what: str, evidence: dict[str, Any]) -> None:
+def check_cut(response: Reply, what: str, evidence: dict[str, Any]) -> None:
     """A cut body fails the requirement: longer than container_limits.max_response_kb, or still arriving
     when the requirement's wall time ran out."""
     why = cut(response)

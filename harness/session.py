@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
-
 from harness import __version__
 from harness.checks.context import CheckContext
 from harness.checks.registry import Params, validate_profile
@@ -28,6 +26,7 @@ from harness.runners import Runner, get_runner
 from harness.scope import not_applicable_rule, product_scope
 from harness.verdict import RequirementResult, Status, Verdict, counts, decide, reasons
 from harness.waivers import WaiverSet, select_waivers, waiver_record
+from harness.wire import Answer, ProductHttp
 
 
 @dataclass
@@ -42,7 +41,7 @@ class CertificationRun:
     results: list[RequirementResult] = field(default_factory=list)
     started_at: str = field(default_factory=lambda: _now())
     finished_at: str = ""
-    _http: httpx.Client | None = None
+    _http: ProductHttp | None = None
     _start_error: BaseException | None = None
     _product_digest: str = ""
     selection: list[str] | None = None  # requirement IDs when only some were run (pytest -k)
@@ -51,7 +50,7 @@ class CertificationRun:
     startup_s: float | None = None  # seconds the runner took to make the product ready
     waivers: WaiverSet = field(default_factory=WaiverSet)
     replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
-    _exchanges: deque[tuple[int, dict[str, Any]]] = field(default_factory=lambda: deque(maxlen=100))
+    _exchanges: deque[tuple[int, Answer]] = field(default_factory=lambda: deque(maxlen=100))
     _ctx: CheckContext | None = None
 
     @classmethod
@@ -71,7 +70,7 @@ class CertificationRun:
         return run
 
     # -- running -------------------------------------------------------------------------------------
-    def ensure_started(self) -> httpx.Client:
+    def ensure_started(self) -> ProductHttp:
         if self._start_error is not None:
             raise self._start_error
         if self._http is None:
@@ -79,9 +78,7 @@ class CertificationRun:
                 began = time.perf_counter()
                 self.runner.start(self.manifest, self.profile)
                 self.startup_s = round(time.perf_counter() - began, 3)
-                self._http = httpx.Client(transport=self.runner.transport(), base_url="http://product",
-                                          timeout=self.profile.hypothesis.request_timeout_s,
-                                          event_hooks={"response": [self._record]})
+                self._http = self.runner.wire(self.profile.hypothesis.request_timeout_s, self._record)
             except BaseException as exc:
                 self._start_error = exc
                 self.runner.stop()
@@ -100,26 +97,22 @@ class CertificationRun:
                                  http=http, control=self.runner, as_of=self.as_of, interrupt=self.interrupt)
         return self._ctx
 
-    def _record(self, response: httpx.Response) -> None:
-        """Keep each exchange, tagged with the example it belongs to, for replay files."""
-        try:
-            response.read()
-            request = response.request
-            self._exchanges.append((self._ctx.examples if self._ctx else 0, {
-                "method": request.method, "path": request.url.raw_path.decode("ascii", "replace"),
-                "content_type": request.headers.get("content-type", ""),
-                "body": request.content.decode("utf-8", "replace"),
-                "status": response.status_code, "response": response.text[:20_000],
-            }))
-        except Exception:  # recording evidence must never change a result
-            return
+    def _record(self, answer: Answer) -> None:
+        """Keep each exchange, tagged with the example it belongs to, for replay files (a long body is kept
+        only as far as a replay file shows it)."""
+        if len(answer.content) > 80_000:
+            answer = Answer(answer.status_code, answer.headers, answer.content[:80_000], method=answer.method,
+                            path=answer.path, sent=answer.sent, sent_type=answer.sent_type)
+        self._exchanges.append((self._ctx.examples if self._ctx else 0, answer))
 
     def failing_exchanges(self) -> list[dict[str, Any]]:
         """The requests of the last (shrunk, failing) example: what a replay re-sends."""
         if not self._exchanges:
             return []
         last = self._exchanges[-1][0]
-        return [exchange for tag, exchange in self._exchanges if tag == last]
+        return [{"method": a.method, "path": a.path, "content_type": a.sent_type,
+                 "body": a.sent.decode("utf-8", "replace"), "status": a.status_code, "response": a.text[:20_000]}
+                for tag, a in self._exchanges if tag == last]
 
     def close(self) -> None:
         if not self.finished_at:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.runners.inprocess import TimeoutTransport
+from harness.runners.timeouts import TimeoutTransport
 
 pytestmark = pytest.mark.unit
 

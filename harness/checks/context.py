@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
-import httpx
 from hypothesis import HealthCheck, Phase, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
@@ -26,6 +25,7 @@ from harness.errors import CertificationFailure
 from harness.interrupts import InterruptFlag
 from harness.manifests import Manifest
 from harness.profiles import Profile, Requirement
+from harness.wire import ProductHttp
 
 C = TypeVar("C", bound=ContractClient)
 
@@ -90,7 +90,7 @@ class CheckContext:
     profile: Profile
     manifest: Manifest
     seed: int
-    http: httpx.Client
+    http: ProductHttp
     control: ProductControl
     as_of: date = field(default_factory=lambda: datetime.now(UTC).date())
     interrupt: InterruptFlag = field(default_factory=InterruptFlag)

@@ -49,8 +49,6 @@ def replay_requests(http: Any, requests: list[RecordedRequest]) -> list[dict[str
 
 
 def run(args: argparse.Namespace) -> int:
-    import httpx
-
     from harness.errors import IncorrectUsage
     from harness.evidence.bundle import open_bundle
     from harness.manifests import load_manifest
@@ -75,9 +73,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{case.requirement}: {case.message}")
         try:
             runner.start(manifest, profile)
-            with httpx.Client(transport=runner.transport(), base_url="http://product",
-                              timeout=profile.hypothesis.request_timeout_s) as http:
+            http = runner.wire(profile.hypothesis.request_timeout_s)  # the path the run's requests took
+            try:
                 rows = replay_requests(http, case.requests)
+            finally:
+                http.close()
         finally:
             runner.stop()
         for row in rows:

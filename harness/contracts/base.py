@@ -25,8 +25,10 @@ from referencing.jsonschema import DRAFT202012
 
 from harness.errors import CertificationFailure, ContractError, ProductError
 from harness.limits import check_cut, cut
+from harness.wire import ProductHttp, Reply
 
 PROBLEM_JSON = "application/problem+json"
+JSON_BODY = {"content-type": "application/json"}
 
 
 @dataclass
@@ -171,7 +173,7 @@ class ContractClient:
 
     contract_name = ""
 
-    def __init__(self, http: httpx.Client, implemented: frozenset[str] = frozenset()) -> None:
+    def __init__(self, http: ProductHttp, implemented: frozenset[str] = frozenset()) -> None:
         self.http = http
         self.contract = load_contract(self.contract_name)
         self.implemented = implemented  # the optional operations the product declares
@@ -213,7 +215,7 @@ class ContractClient:
             )
 
     def send(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None
-             ) -> tuple[httpx.Response, Exchange]:
+             ) -> tuple[Reply, Exchange]:
         """Low level: one request; transport trouble, 5xx and non-JSON become ProductError."""
         if raw is None and body is not None:
             raw = encode_json(body)
@@ -222,8 +224,7 @@ class ContractClient:
             exchange = Exchange(method, path, raw.decode("utf-8", "replace") if raw is not None else None, None, None)
         try:
             if raw is not None:
-                response = self.http.request(method, path, content=raw,
-                                             headers={"content-type": "application/json"})
+                response = self.http.request(method, path, content=raw, headers=JSON_BODY)
             else:
                 response = self.http.request(method, path)
         except httpx.TimeoutException as exc:

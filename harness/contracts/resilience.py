@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from harness.contracts.base import PROBLEM_JSON, ContractClient, to_json
+from harness.contracts.base import JSON_BODY, PROBLEM_JSON, ContractClient, encode_json
 from harness.errors import CertificationFailure, ProductError
 from harness.limits import check_cut, cut
 
@@ -33,10 +33,8 @@ class ResilienceClient(ContractClient):
         (status, body); a crash, a hang, another 5xx or a malformed refusal is a failure."""
         op = self.contract.operations["book"]
         try:
-            if raw is not None:
-                response = self.http.post(op.path, content=raw, headers={"content-type": "application/json"})
-            else:
-                response = self.http.post(op.path, json=to_json(booking))
+            response = self.http.request("POST", op.path, content=raw if raw is not None else encode_json(booking),
+                                         headers=JSON_BODY)
         except httpx.HTTPError as exc:
             raise ProductError(f"POST {op.path}: connection to the product failed under pressure "
                                f"({type(exc).__name__}: {exc})") from None

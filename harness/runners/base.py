@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from harness.manifests import Manifest
     from harness.profiles import Profile
+    from harness.wire import Listener, ProductHttp
 
 
 class Runner(ABC):
@@ -41,6 +42,13 @@ class Runner(ABC):
     @abstractmethod
     def transport(self) -> httpx.BaseTransport:
         """An httpx transport that reaches the running product."""
+
+    def wire(self, timeout: float, listener: Listener | None = None) -> ProductHttp:
+        """The HTTP client checks use (``ctx.http``): requests over :meth:`transport`, each answer passed to
+        ``listener``. The in-process runner calls the app directly instead."""
+        from harness.runners.wire import HttpxWire
+
+        return HttpxWire(self.transport(), timeout, listener)
 
     @abstractmethod
     def stop(self) -> None:

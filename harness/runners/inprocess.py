@@ -9,7 +9,9 @@ A product that hangs is reported as a timeout (a failed requirement) instead of 
 main thread a one-shot ``SIGALRM`` timer is armed around each request (two system calls; a thread hand-off
 per request cost 0.3–3 ms, most of a request, and grew with machine load), and its handler unwinds the
 product's call; requests from other threads (or when something else owns ``SIGALRM``) run on daemon worker
-threads and are abandoned after the timeout. An exception inside the app becomes a 500.
+threads and are abandoned after the timeout (``harness/runners/timeouts.py``). An exception inside the app
+becomes a 500. Checks call the app through :class:`~harness.runners.wire.WsgiWire` (no httpx on the way);
+:meth:`InProcessRunner.transport` is the same app behind httpx, for replays and tests.
 """
 
 from __future__ import annotations
@@ -17,13 +19,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import queue
 import shutil
-import signal
 import sys
 import tempfile
-import threading
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,85 +30,13 @@ import httpx
 from harness.errors import ProductStartError, RunnerError
 from harness.runners.base import Runner
 from harness.runners.guard import Guard, GuardedTransport
+from harness.runners.timeouts import TimeoutTransport
+from harness.runners.wire import WsgiWire
+from harness.wire import Listener, ProductHttp
 
 if TYPE_CHECKING:
     from harness.manifests import Manifest
     from harness.profiles import Profile
-
-_Job = tuple[httpx.Request, "Future[httpx.Response]"]
-
-
-class TimeoutTransport(httpx.BaseTransport):
-    """Runs an inner transport on daemon threads and gives up after ``timeout`` seconds."""
-
-    def __init__(self, inner: httpx.BaseTransport, timeout: float, workers: int = 4, *, alarm: bool = True) -> None:
-        self._inner = inner
-        self._alarm = alarm
-        self._timeout = timeout
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        for _ in range(workers):
-            self._spawn()
-
-    def _spawn(self) -> None:
-        threading.Thread(target=self._work, daemon=True, name="sandbox-product").start()
-
-    def _work(self) -> None:
-        while True:
-            request, future = self._jobs.get()
-            try:
-                response = self._inner.handle_request(request)
-                body = response.read()
-                future.set_result(httpx.Response(response.status_code, headers=response.headers, content=body))
-            except BaseException as exc:  # delivered to the caller, which classifies it
-                future.set_exception(exc)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        if self._alarm and _can_alarm():
-            return self._with_alarm(request)
-        future: Future[httpx.Response] = Future()
-        self._jobs.put((request, future))
-        try:
-            return future.result(timeout=self._timeout)
-        except TimeoutError:
-            self._spawn()  # the stuck worker is abandoned; keep capacity for the next request
-            raise httpx.ReadTimeout(f"no answer within {self._timeout:g} s", request=request) from None
-
-
-    def _with_alarm(self, request: httpx.Request) -> httpx.Response:
-        armed = [True]
-
-        def on_alarm(signum: int, frame: Any) -> None:
-            if armed[0]:
-                armed[0] = False
-                raise _Hung
-
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        try:
-            try:
-                signal.setitimer(signal.ITIMER_REAL, self._timeout)
-                response = self._inner.handle_request(request)
-                body = response.read()
-            finally:
-                armed[0] = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
-        except _Hung:
-            raise httpx.ReadTimeout(f"no answer within {self._timeout:g} s", request=request) from None
-        return httpx.Response(response.status_code, headers=response.headers, content=body)
-
-
-class _Hung(BaseException):
-    """Raised by the request timer inside the product's call (a BaseException, so that a product's
-    ``except Exception`` does not swallow it)."""
-
-
-def _can_alarm() -> bool:
-    """A request timer can interrupt the product only on the main thread, and only if nobody else (e.g. a
-    test timeout plugin) has a SIGALRM handler installed."""
-    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None))
-
 
 class _LogCapture(logging.Handler):
     """Keeps what the product logs through the standard ``logging`` module (its in-process log)."""
@@ -201,6 +127,11 @@ class InProcessRunner(Runner):
             raise RunnerError("in-process runner: transport() called before start()")
         inner = httpx.WSGITransport(app=_server_errors(self._app), raise_app_exceptions=False)
         return GuardedTransport(TimeoutTransport(inner, self._timeout), self._guard)
+
+    def wire(self, timeout: float, listener: Listener | None = None) -> ProductHttp:
+        if self._app is None:
+            raise RunnerError("in-process runner: wire() called before start()")
+        return WsgiWire(_server_errors(self._app), timeout, self._guard, listener)
 
     def begin_requirement(self, requirement: str) -> None:
         self._guard.begin(requirement)
