@@ -42,6 +42,7 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-nonce-408", "BC-LEDGER-002", True),  # a status the contract does not declare for the operation
     ("ledger-generic-refusal", "BC-LEDGER-002", True),  # a declared status, but not the one for the reason
     ("ledger-burn-any-balance", "BC-LEDGER-002", True),  # a burn above the balance is clamped, not refused
+    ("ledger-self-transfer", "BC-LEDGER-002", True),  # a transfer to oneself is applied as a no-op
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
@@ -54,6 +55,8 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: b
         assert "was refused with 422 code 'invalid'; the ledger contract gives" in result["message"], result["message"]
     if defect == "ledger-burn-any-balance":
         assert result["message"].startswith("burning ") and "was accepted" in result["message"], result["message"]
+    if defect == "ledger-self-transfer":
+        assert result["message"].startswith("a transfer with from equal to to was accepted"), result["message"]
     if stateful:
         steps = result["counterexample"]["steps"]
         assert any(s.startswith("state.") for s in steps), steps

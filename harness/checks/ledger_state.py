@@ -186,6 +186,7 @@ REFUSALS: dict[str, tuple[int, frozenset[str]]] = {
     "malformed_amount": (422, frozenset({"invalid"})),
     "duplicate_account": (409, frozenset({"duplicate"})),
     "malformed_key": (422, frozenset({"invalid"})),
+    "malformed_transfer": (422, frozenset({"invalid"})),
 }
 
 
@@ -257,6 +258,19 @@ class RejectionModel(LedgerModel):
         self.refused(f"a transfer of {amount!r} ({how}; amounts have exactly {self.decimals} decimals and are "
                      "positive)", "malformed_amount", a.transfer(b.account, amount, self.nonces[a.account]))
 
+    @rule(sender=WHO, recipient=WHO, units=unit_amounts(100),
+          how=st.sampled_from(["a negative nonce", "a signature that is not a string", "from equal to to"]))
+    def malformed_transfer(self, sender: int, recipient: int, units: int, how: str) -> None:
+        """Signed by the sender's key, to a known account, within the balance: wrong only in ``how``."""
+        a, b = self.pick(sender, recipient)
+        if how == "a negative nonce":
+            body = a.transfer(b.account, self.amount(units), -1)
+        elif how == "from equal to to":
+            body = a.transfer(a.account, self.amount(units), self.nonces[a.account])
+        else:
+            body = {**a.transfer(b.account, self.amount(units), self.nonces[a.account]), "signature": 12345}
+        self.refused(f"a transfer with {how}", "malformed_transfer", body)
+
     @rule(who=WHO)
     def duplicate_account(self, who: int) -> None:
         wallet, _ = self.pick(who)
@@ -273,9 +287,9 @@ class RejectionModel(LedgerModel):
 
 @check("ledger.invalid_rejected", params=Steps)
 def invalid_rejected(ctx: CheckContext, p: Steps) -> None:
-    """Overspend, overburn, bad signature, wrong nonce, replay, an unknown recipient, a malformed amount, a
-    duplicate or malformed key are refused with the contract's status and code, and a refusal changes
-    nothing."""
+    """Overspend, overburn, bad signature, wrong nonce, replay, an unknown recipient, a malformed amount or
+    transfer (negative nonce, non-string signature, to oneself), a duplicate or malformed key are refused
+    with the contract's status and code, and a refusal changes nothing."""
     ctx.run_state_machine(machine_for(RejectionModel, ctx), stateful_step_count=p.steps)
 
 

@@ -130,8 +130,10 @@ class EvmLedger:
         units = parse_amount(body.get("amount"))
         if not isinstance(nonce, int) or isinstance(nonce, bool) or nonce < 0:
             raise Refused(422, "invalid", "nonce must be a non-negative integer")
+        if not isinstance(sig, str) or sender == to:
+            raise Refused(422, "invalid", "signature must be a hex string and from must differ from to")
         try:
-            raw = bytes.fromhex(sig) if isinstance(sig, str) else b""
+            raw = bytes.fromhex(sig)
         except ValueError:
             raw = b""
         if len(raw) != 64:
