@@ -21,11 +21,18 @@ def party_ids() -> st.SearchStrategy[str]:
     return st.text(alphabet=_USCC_CHARS, min_size=14, max_size=14).map(lambda s: "9131" + s)
 
 
+_SHORT_NUMBERS = st.builds(lambda prefix, year, serial: f"{prefix}{year}{serial:07d}",
+                          st.sampled_from(["FP", "INV", "SHINV", "HT", "DZFP"]), st.integers(2021, 2026),
+                          st.integers(1, 9_999_999))
+_LONGEST = 64  # the contract's maxLength for invoice_number
+_INVOICE_NUMBERS = st.one_of(_SHORT_NUMBERS, _SHORT_NUMBERS, _SHORT_NUMBERS,
+                             _SHORT_NUMBERS.map(lambda n: (n * 8)[:_LONGEST]))
+
+
 def invoice_numbers() -> st.SearchStrategy[str]:
-    """Invoice numbers with letters and digits, e.g. ``FP2025004711`` or ``SHINV20260000123``."""
-    return st.builds(lambda prefix, year, serial: f"{prefix}{year}{serial:07d}",
-                     st.sampled_from(["FP", "INV", "SHINV", "HT", "DZFP"]), st.integers(2021, 2026),
-                     st.integers(1, 9_999_999))
+    """Invoice numbers with letters and digits, e.g. ``FP2025004711`` or ``SHINV20260000123``; one in four
+    at the contract's longest, 64 characters (a valid registration a platform must accept)."""
+    return _INVOICE_NUMBERS
 
 
 def face_units(max_units: int = 5_000_000_000) -> st.SearchStrategy[int]:
