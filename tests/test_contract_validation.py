@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.checks._conformance_schemas import Schemas, set_path
+from harness.checks._conformance_schemas import FORMAT_FUNCTIONS, FORMATS, Schemas, set_path
 from harness.contracts.base import Contract, load_contract
 
 pytestmark = pytest.mark.unit
@@ -21,7 +21,7 @@ CONTRACTS = ["credit", "cross_border", "ledger", "ai_model", "receivables", "res
 REFS = [(name, f"#/components/schemas/{schema}") for name in CONTRACTS
         for schema in load_contract(name).document.get("components", {}).get("schemas", {})]
 TRICKY = [10**30, -(10**30), 2**63, 1e308, "12.00\n", "١٢.٠٠", "", None, True, [], {}, "x" * 5000,
-          {"unexpected": 1}, 0.1, -0.0]
+          {"unexpected": 1}, 0.1, -0.0, "2026-02-30", "2026-12-01T10:00:00", "20261201", "2026-W49-2"]
 
 
 def reference_valid(contract: Contract, ref: str, value: Any) -> bool:
@@ -41,6 +41,15 @@ def test_every_schema_has_a_fast_validator() -> None:
     assert len(REFS) > 40
     for name, ref in REFS:
         assert load_contract(name).fast_validator(ref) is not None, (name, ref)
+        assert load_contract(name).fast_validator(ref, FORMAT_FUNCTIONS) is not None, (name, ref)
+
+
+def reference_valid_with_formats(contract: Contract, ref: str, value: Any) -> bool:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator({"$ref": f"{contract.uri}{ref}"}, registry=contract._registry,
+                                     format_checker=FORMATS)
+    return not list(validator.iter_errors(value))
 
 
 @pytest.mark.parametrize(("name", "ref"), REFS, ids=[f"{n}:{r.rsplit('/', 1)[1]}" for n, r in REFS])
@@ -59,3 +68,7 @@ def test_fast_validator_never_accepts_what_the_reference_rejects(name: str, ref:
             assert reference_valid(contract, ref, candidate), (ref, candidate)
         # and the contract client's answer is the reference's, whichever validator decided
         assert (not contract.schema_errors(ref, candidate)) == reference_valid(contract, ref, candidate)
+        # the same with dates asserted (how conformance judges a request valid)
+        if contract.surely_valid(ref, candidate, FORMAT_FUNCTIONS):
+            assert reference_valid_with_formats(contract, ref, candidate), (ref, candidate)
+        assert schemas.valid({"$ref": ref}, candidate) == reference_valid_with_formats(contract, ref, candidate)

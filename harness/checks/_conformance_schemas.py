@@ -29,7 +29,9 @@ FORMAT_BREAKERS = {"date": "2026-02-30", "date-time": "2026-12-01T25:00:00+08:00
 
 
 def _is_date(value: object) -> bool:
-    if not isinstance(value, str) or not DATE.match(value):
+    if not isinstance(value, str):
+        return True  # a format constrains strings only (JSON Schema 2020-12 §7.1); ``type`` judges the rest
+    if not DATE.match(value):
         return False
     try:
         date.fromisoformat(value)
@@ -39,7 +41,9 @@ def _is_date(value: object) -> bool:
 
 
 def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str) or not DATE_TIME.match(value):
+    if not isinstance(value, str):
+        return True
+    if not DATE_TIME.match(value):
         return False
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -48,9 +52,10 @@ def _is_date_time(value: object) -> bool:
     return True
 
 
+FORMAT_FUNCTIONS = {"date": _is_date, "date-time": _is_date_time}
 FORMATS = FormatChecker(formats=())
-FORMATS.checks("date")(_is_date)
-FORMATS.checks("date-time")(_is_date_time)
+for _name, _function in FORMAT_FUNCTIONS.items():
+    FORMATS.checks(_name)(_function)
 """Requests are judged valid or invalid with ``date`` and ``date-time`` asserted (RFC 3339), responses as
 the contract client judges them (formats annotate only)."""
 """Edges tried in every field with a pattern (kept where the pattern takes them): for the contracts' amounts,
@@ -79,7 +84,8 @@ class Schemas:
 
     def errors(self, schema: dict[str, Any], value: Any, *, formats: bool = False) -> list[str]:
         """Schema errors of ``value``; ``formats`` also asserts ``date`` and ``date-time`` (requests)."""
-        if not formats and set(schema) == {"$ref"} and self.contract.surely_valid(schema["$ref"], value):
+        if set(schema) == {"$ref"} and self.contract.surely_valid(schema["$ref"], value,
+                                                                  FORMAT_FUNCTIONS if formats else None):
             return []  # jsonschema-rs says "valid" fast; any doubt goes to the reference validator below
         key = json.dumps([schema, formats], sort_keys=True)
         if key not in self._validators:
@@ -228,7 +234,10 @@ class Schemas:
             return day.isoformat()
         if kind == "string" and s.get("format") == "date-time":
             return datetime.combine(day, time(10), BEIJING).isoformat()
-        return _minimal(self._strategy(s))
+        key = json.dumps([s, self.as_of.isoformat(), self.first.isoformat()], sort_keys=True)
+        if key not in _MINIMAL:  # deterministic, and a search costs about 20 ms
+            _MINIMAL[key] = _minimal(self._strategy(s))
+        return _copy(_MINIMAL[key])
 
     def with_optional_objects(self, schema: dict[str, Any], value: Any) -> Any:
         """``value`` plus every optional property whose schema is an object, at its simplest."""
@@ -339,6 +348,9 @@ def bounds(s: dict[str, Any], low: Any, high: Any) -> tuple[Any, Any]:
     if "exclusiveMaximum" in s:
         high = s["exclusiveMaximum"] - 1
     return low, high
+
+
+_MINIMAL: dict[str, Any] = {}  # (schema, as-of, first day) as JSON → its minimal instance
 
 
 def _minimal(strategy: st.SearchStrategy[Any]) -> Any:

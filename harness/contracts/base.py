@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -28,6 +29,7 @@ from harness.limits import check_cut, cut
 from harness.wire import ProductHttp, Reply
 
 PROBLEM_JSON = "application/problem+json"
+Formats = Mapping[str, Callable[[Any], bool]]  # format name → the function that asserts it
 JSON_BODY = {"content-type": "application/json"}
 
 
@@ -105,25 +107,48 @@ class Contract:
             self._validators[ref] = Draft202012Validator({"$ref": f"{self.uri}{ref}"}, registry=self._registry)
         return self._validators[ref]
 
-    def fast_validator(self, ref: str) -> Any:
-        """jsonschema-rs over the same document (2020-12, formats not asserted, as :meth:`validator`), built
-        once; ``None`` where it cannot be built. It decides only that a body is valid: any doubt goes to the
-        reference validator, whose messages are the evidence (tests/test_contract_validation.py checks the
-        two agree)."""
-        if ref not in self._fast:
+    def fast_validator(self, ref: str, formats: Formats | None = None) -> Any:
+        """jsonschema-rs over the same document (2020-12), built once; ``None`` where it cannot be built.
+        Formats are not asserted (as :meth:`validator`), or, with ``formats``, exactly those, by the same
+        functions the reference validator's format checker calls (and none at all if the document uses a
+        format not given). It decides only that a body is valid: any doubt goes to the reference validator,
+        whose messages are the evidence (tests/test_contract_validation.py checks the two agree)."""
+        key = (ref, tuple(sorted(formats)) if formats else ())
+        if key not in self._fast:
             try:
                 import jsonschema_rs
 
+                if formats and not self.formats_used() <= set(formats):
+                    raise ValueError("a format the fast path would not assert as the reference does")
                 registry = jsonschema_rs.Registry([(self.uri, self.document)])
-                self._fast[ref] = jsonschema_rs.Draft202012Validator(
-                    {"$ref": f"{self.uri}{ref}"}, registry=registry, validate_formats=False)
+                self._fast[key] = jsonschema_rs.Draft202012Validator(
+                    {"$ref": f"{self.uri}{ref}"}, registry=registry, validate_formats=bool(formats),
+                    formats=dict(formats) if formats else None)
             except Exception:  # a missing or unusable fast path is only slower
-                self._fast[ref] = None
-        return self._fast[ref]
+                self._fast[key] = None
+        return self._fast[key]
 
-    def surely_valid(self, ref: str, body: Any) -> bool:
+    def formats_used(self) -> set[str]:
+        """Every ``format`` keyword value in the document's schemas."""
+        found: set[str] = set()
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if isinstance(node.get("format"), str):
+                    found.add(node["format"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self.document.get("components", {}))
+        walk(self.document.get("paths", {}))
+        return found
+
+    def surely_valid(self, ref: str, body: Any, formats: Formats | None = None) -> bool:
         """True when jsonschema-rs calls the body valid; False means "ask the reference validator"."""
-        fast = self.fast_validator(ref)
+        fast = self.fast_validator(ref, formats)
         try:
             return fast is not None and bool(fast.is_valid(body))
         except Exception:  # e.g. an integer beyond 64 bits: let the reference decide
