@@ -75,7 +75,7 @@ class Contract:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry = Registry().with_resource(self.uri, resource)
         self._validators: dict[str, Draft202012Validator] = {}
-        self._fast: dict[str, Any] = {}
+        self._fast: dict[tuple[str, tuple[str, ...]], Any] = {}
         self.operations = self._index_operations()
 
     @property
