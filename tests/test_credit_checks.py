@@ -61,6 +61,17 @@ def test_seeded_defect_fails_its_requirement(product: Path, targets: list[str], 
     assert doc["verdict"] == ("NOT_CERTIFIED" if "MUST" in levels else "INCOMPLETE")
 
 
+BATCH_DEFECTS = ["credit-lpr-cut-late", "credit-income-cliff", "credit-county-penalty", "credit-reasons-alphabetical"]
+
+
+def test_some_defects_answer_through_the_batch_operation() -> None:
+    """These declare ``decide_batch``, so the checks that decide several applications at once (the APR grid,
+    the monotonicity ladder, the fairness population, the reason repairs) reach them through the batch path:
+    the test above then shows that path catches a defect as the single-request path does for the others."""
+    for name in BATCH_DEFECTS:
+        assert "decide_batch" in load_manifest(Path(__file__).parent / "defects" / name).implemented("credit")
+
+
 NEW_DEFECTS = ["credit-lpr-cut-late", "credit-due-30-days", "credit-debt-bonus", "credit-dti-ignores-debt",
                "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature"]
 
