@@ -38,6 +38,7 @@ REASONS = {  # defects whose failure must name a particular reason
     "receivables-anyone-requests": "asked for its own confirmation and got 200",
     "receivables-wrong-party-404": "403 wrong_party",
     "receivables-short-numbers": "refused a valid request with 422",
+    "receivables-reminder-resets": "a repeated request keeps the first request's day",
 }
 
 

@@ -49,20 +49,24 @@ def month_edges(ctx: CheckContext) -> list[date]:
 @check("receivables.confirmation_deadline", params=DeadlineParams)
 def confirmation_deadline(ctx: CheckContext, p: DeadlineParams) -> None:
     """Only the creditor can request the debtor's confirmation (403 wrong_party for the debtor). A request
-    states a due day of the request day + 30 (up to the holiday allowance later);
+    states a due day of the request day + 30 (up to the holiday allowance later), which a repeated request
+    (a reminder up to 30 days later) does not move;
     it is not flagged overdue on or before that day, it is flagged after it (allowance included) while the
     debtor has not confirmed, and it is not flagged once the debtor has confirmed (on time or late)."""
     book = Book(ctx)
     client = book.client
     explicit = [{"number": "FP20250000001", "debtor": "9131000000000000A1", "face": 100_000, "due": date(2030, 1, 31),
-                 "requested": day, "answer": answer} for day in month_edges(ctx) for answer in ("never", "before_due")]
+                 "requested": day, "answer": answer, "reminder": p.days if answer == "never" else 0}
+                for day in month_edges(ctx) for answer in ("never", "before_due")]
 
     def flagged(rid: str, day: date) -> bool:
         return any(o["receivable_id"] == rid for o in client.overdue(day.isoformat()))
 
     @ctx.given(number=invoice_numbers(), debtor=party_ids(), face=face_units(), due=due_dates(),
-               requested=request_days(ctx, p), answer=st.sampled_from(ANSWERS), explicit=explicit)
-    def prop(number: str, debtor: str, face: int, due: date, requested: date, answer: Answer) -> None:
+               requested=request_days(ctx, p), answer=st.sampled_from(ANSWERS),
+               reminder=st.one_of(st.just(0), st.integers(1, p.days)), explicit=explicit)
+    def prop(number: str, debtor: str, face: int, due: date, requested: date, answer: Answer,
+             reminder: int) -> None:
         inv = book.open(debtor, number, face, due, confirm=False)
         rid, creditor = inv.ids[0], inv.body["creditor"]
         at = datetime.combine(requested, time(10), BEIJING).isoformat()
@@ -82,6 +86,14 @@ def confirmation_deadline(ctx: CheckContext, p: DeadlineParams) -> None:
             ctx.fail(f"a confirmation requested on {requested} is due {earliest} (request day + {p.days}"
                      f"{f', up to {latest} for holidays' if latest > earliest else ''}); the platform says "
                      f"{stated}", receivable=view)
+        if reminder:  # the creditor asks again: the deadline still runs from the first request
+            again = datetime.combine(requested + timedelta(days=reminder), time(10), BEIJING).isoformat()
+            status, view = client.request_confirmation(rid, creditor, again)
+            if status >= 300 or view.get("confirmation_due") != stated:
+                ctx.fail(f"the creditor asked again for the confirmation of {rid} {reminder} days after the first "
+                         f"request of {requested}: the due day moved from {stated} to "
+                         f"{view.get('confirmation_due') if status < 300 else f'a refusal ({status})'}; a repeated "
+                         "request keeps the first request's day", receivable=view)
         if flagged(rid, earliest):
             ctx.fail(f"receivable {rid}, whose confirmation was requested on {requested}, is flagged overdue on "
                      f"{earliest}, the last day the debtor has (request day + {p.days})", receivable=view)
