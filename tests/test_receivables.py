@@ -39,6 +39,7 @@ REASONS = {  # defects whose failure must name a particular reason
     "receivables-wrong-party-404": "403 wrong_party",
     "receivables-short-numbers": "refused a valid request with 422",
     "receivables-reminder-resets": "a repeated request keeps the first request's day",
+    "receivables-repaid-410": "answered 410, which the contract does not allow",
 }
 
 

@@ -280,8 +280,10 @@ def single_financing(ctx: CheckContext, p: Steps) -> None:
 
 @check("receivables.release_on_repay", params=Steps)
 def release_on_repay(ctx: CheckContext, p: Steps) -> None:
-    """A repaid financing releases its receivable, which can then be financed again."""
-    scripted(ctx, ReceivablesModel, [*BORROW, ("repay", {"which": 0}),
+    """A repaid financing releases its receivable, which can then be financed again; a partial repayment and
+    a second repayment are refused (scripted once, then in generated sequences)."""
+    scripted(ctx, ReceivablesModel, [*BORROW, ("repay_part", {"which": 0, "part": 50}), ("repay", {"which": 0}),
+                                     ("repay_again", {"which": 0}),
                                      ("finance", {"which": 0, "registration": 0, "share": 50})])
     ctx.run_state_machine(machine_for(ReceivablesModel, ctx), stateful_step_count=p.steps)
 
