@@ -1,6 +1,7 @@
 """The ledger, cross-border and AI reference products, and representative seeded defects of each, in a
 container: the same per-requirement statuses as in-process, plus the ledger requirements only a container
-can evaluate (finality across a hard restart, tamper evidence on the product's data volume).
+can evaluate (finality across a hard restart, tamper evidence on the product's data volume). One file per
+capability (this one, ``_cross_border`` and ``_ai``), so that the three run on different test workers.
 
 Covered defects (one parity test each, in-process vs docker, same status "failed"):
 ledger-replay, ledger-merkle-last, ledger-fee-leak, ledger-audit-blind; xb-cvv-in-log (read from the
@@ -11,43 +12,20 @@ ai-checksum-mismatch, ai-not-monotone. ledger-lost-block can only be caught in a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from runs import SharedRun, restricted
+from containers import both, requirement
+from runs import SharedRun
 
-from harness.api import certify, selected
-from harness.profiles import load_profile
+from harness.api import selected
 
 pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parent.parent
 DEFECTS = ROOT / "tests" / "defects"
 LEDGER_FAST = str(ROOT / "tests" / "profiles" / "ledger-fast.yaml")
-GUANGZHOU_QUICK = str(ROOT / "tests" / "profiles" / "guangzhou-quick.yaml")
 LEDGER = [f"BC-LEDGER-00{n}" for n in range(1, 9)]
-XB = [r.id for r in load_profile(GUANGZHOU_QUICK).requirements if r.capability == "cross_border"]
-AI = [*(f"BJ-AI-{n:03d}" for n in range(1, 12)), "BJ-IFACE-001"]
 # Only a runner that can restart the product or reach its data volume evaluates these.
 CONTAINER_ONLY = {"BC-LEDGER-005"}
-
-
-def both(shared_run: SharedRun, product: Path | str, profile: str, only: list[str], *,
-         complete: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The in-process run (the session's shared one: the same run other test files inspect; with ``complete``
-    the profile's complete run, restricted to ``only``) and a docker run of ``only``."""
-    if complete:
-        inprocess = restricted(shared_run(product, profile)[0], only)
-    else:
-        inprocess = shared_run(product, profile, only=only)[0]
-    docker = certify(product, profile, runner="docker", only=only)
-    assert inprocess["runner"]["name"] == "inprocess" and docker["runner"]["name"] == "docker"
-    assert docker["runner"]["run_options"]["network_mode"] == "none"
-    assert docker["product"]["digest"].startswith("sha256:") and docker["runner"]["image"]["id"].startswith("sha256:")
-    return inprocess, docker
-
-
-def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
-    return next(r for r in doc["requirements"] if r["id"] == req_id)
 
 
 # -- ledger (Hangzhou's shared blockchain requirements) ---------------------------------------------
@@ -89,44 +67,3 @@ def test_ledger_defect_same_failure_in_process_and_in_a_container(defect: str, r
     inprocess, docker = both(shared_run, DEFECTS / defect, LEDGER_FAST, [req_id])
     assert selected(inprocess) == selected(docker) == {req_id: "failed"}
     assert inprocess["verdict"] == docker["verdict"] == "NOT_CERTIFIED"
-
-
-# -- cross-border payments (Guangzhou) ----------------------------------------------------------------
-def test_reference_cross_border_same_statuses_in_a_container(shared_run: SharedRun) -> None:
-    inprocess, docker = both(shared_run, ROOT / "products" / "xborder-payments", GUANGZHOU_QUICK, XB)
-    assert selected(docker) == selected(inprocess) == dict.fromkeys(XB, "passed")
-    assert docker["verdict"] == "CERTIFIED"  # the selection holds every in-scope requirement
-
-
-@pytest.mark.parametrize(("defect", "req_id", "says"), [
-    ("xb-cvv-in-log", "GZ-XB-010", "product log"),  # in a container: read from the container's log
-    ("xb-jpy-two-decimals", "GZ-XB-001", "JPY"),
-    ("xb-report-strict-threshold", "GZ-XB-006", "report"),
-    ("xb-screening-fixed-order", "GZ-XB-009", "recall"),
-])
-def test_cross_border_defect_same_failure_in_a_container(defect: str, req_id: str, says: str,
-                                                         shared_run: SharedRun) -> None:
-    inprocess, docker = both(shared_run, DEFECTS / defect, GUANGZHOU_QUICK, [req_id])
-    assert selected(inprocess) == selected(docker) == {req_id: "failed"}
-    assert says in requirement(docker, req_id)["message"]
-    assert docker["verdict"] == "NOT_CERTIFIED"
-
-
-# -- AI credit model (Beijing) -------------------------------------------------------------------------
-def test_reference_ai_model_same_statuses_in_a_container(shared_run: SharedRun) -> None:
-    inprocess, docker = both(shared_run, ROOT / "products" / "ai-credit-model", "beijing", AI, complete=True)
-    assert selected(docker) == selected(inprocess) == dict.fromkeys(AI, "passed")
-    assert docker["verdict"] == "CERTIFIED"  # the selection holds every in-scope requirement
-
-
-@pytest.mark.parametrize(("defect", "req_id"), [
-    ("ai-uses-race", "BJ-AI-003"),
-    ("ai-checksum-mismatch", "BJ-AI-001"),
-    ("ai-not-monotone", "BJ-AI-006"),
-])
-def test_ai_defect_same_failure_in_a_container(defect: str, req_id: str, shared_run: SharedRun) -> None:
-    inprocess, docker = both(shared_run, DEFECTS / defect, "beijing", [req_id])
-    assert selected(inprocess) == selected(docker) == {req_id: "failed"}
-    # the model is trained at start in both runners, from the same data and library versions
-    assert requirement(docker, req_id)["message"] == requirement(inprocess, req_id)["message"]
-    assert docker["verdict"] == "NOT_CERTIFIED"
