@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from datetime import date
@@ -32,6 +33,7 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
             extra_args: Sequence[str] = (), as_of: date | None = None) -> dict[str, Any]:
     """Certify ``product`` against ``profile``; return the verdict document.
 
+    Without ``out`` the outputs go to a temporary folder that is removed before returning.
     ``only`` restricts the run to some requirement IDs (recorded as ``selection`` in the document; the rest
     are ``not_evaluated`` and the verdict is INCOMPLETE, so a partial run is never mistaken for a full
     certification). Bad input raises HarnessError.
@@ -52,12 +54,16 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     if allure:
         args += [f"--alluredir={out_dir / 'allure-results'}", "--clean-alluredir",
                  f"--junitxml={out_dir / 'junit.xml'}"]
-    code = pytest.main([*args, *extra_args])
-    verdict = out_dir / "verdict.json"
-    if code == pytest.ExitCode.USAGE_ERROR or not verdict.is_file():
-        raise HarnessError(f"certification of {product} against {profile} did not complete (pytest exit {code})")
-    document: dict[str, Any] = json.loads(verdict.read_text(encoding="utf-8"))
-    return document
+    try:
+        code = pytest.main([*args, *extra_args])
+        verdict = out_dir / "verdict.json"
+        if code == pytest.ExitCode.USAGE_ERROR or not verdict.is_file():
+            raise HarnessError(f"certification of {product} against {profile} did not complete (pytest exit {code})")
+        document: dict[str, Any] = json.loads(verdict.read_text(encoding="utf-8"))
+        return document
+    finally:
+        if out is None:  # nobody asked for the files: only the document is returned
+            shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def statuses(document: dict[str, Any]) -> dict[str, str]:
