@@ -251,10 +251,11 @@ class RejectionModel(LedgerModel):
         self.refused(f"a transfer to {to}, an account the ledger never opened", "unknown_recipient",
                      a.transfer(to, self.amount(units), self.nonces[a.account]))
 
-    @rule(sender=WHO, recipient=WHO, units=unit_amounts(100), how=st.sampled_from(["one more decimal", "zero"]))
+    @rule(sender=WHO, recipient=WHO, units=unit_amounts(100),
+          how=st.sampled_from(["one more decimal", "zero", "the smallest negative amount"]))
     def malformed_amount(self, sender: int, recipient: int, units: int, how: str) -> None:
         a, b = self.pick(sender, recipient)
-        amount = self.amount(units) + "0" if how == "one more decimal" else self.amount(0)
+        amount = {"one more decimal": self.amount(units) + "0", "zero": self.amount(0)}.get(how, "-" + self.amount(1))
         self.refused(f"a transfer of {amount!r} ({how}; amounts have exactly {self.decimals} decimals and are "
                      "positive)", "malformed_amount", a.transfer(b.account, amount, self.nonces[a.account]))
 
