@@ -44,6 +44,8 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-burn-any-balance", "BC-LEDGER-002", True),  # a burn above the balance is clamped, not refused
     ("ledger-self-transfer", "BC-LEDGER-002", True),  # a transfer to oneself is applied as a no-op
     ("ledger-negative-amount", "BC-LEDGER-002", True),  # -0.01 moves a cent from the recipient to the sender
+    ("ledger-head-off-by-one", "BC-LEDGER-004", True),  # the head's height is the block count
+    ("ledger-receipt-committed", "BC-LEDGER-004", True),  # a pending transfer's receipt says committed
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
@@ -56,6 +58,10 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: b
         assert "was refused with 422 code 'invalid'; the ledger contract gives" in result["message"], result["message"]
     if defect == "ledger-burn-any-balance":
         assert result["message"].startswith("burning ") and "was accepted" in result["message"], result["message"]
+    if defect == "ledger-receipt-committed":
+        assert "a transaction in no block is pending" in result["message"], result["message"]
+    if defect == "ledger-head-off-by-one":
+        assert "/v1/ledger/blocks/" in result["message"] and "404" in result["message"], result["message"]
     if defect == "ledger-negative-amount":
         assert "'-0.01' (the smallest negative amount" in result["message"], result["message"]
     if defect == "ledger-self-transfer":

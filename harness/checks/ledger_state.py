@@ -312,11 +312,36 @@ class FinalityModel(LedgerModel):
         if self.block_hashes[head["height"]] != head["hash"]:
             self.fail(f"block {head['height']} changed its hash from {self.block_hashes[head['height']]} to "
                       f"{head['hash']}", head=head)
+        self.head_is_the_last_block(head)
+
+    def head_is_the_last_block(self, head: dict[str, Any]) -> None:
+        """The head names the chain's last block: block ``height`` has its hash, none comes after it, and the
+        chain starts at block 0 (a negative height names no block)."""
+        top = self.client.block(head["height"])
+        if top["hash"] != head["hash"] or top["header"]["height"] != head["height"]:
+            self.fail(f"the head says block {head['height']} has hash {head['hash']}; block {head['height']} is "
+                      f"{top['header']['height']} with hash {top['hash']}", head=head, block=top["header"])
+        for height in (head["height"] + 1, -1):
+            status, answer = self.client.attempt("block", height=height)
+            if status != 404:
+                self.fail(f"block {height} was answered {status}; the chain's head is block {head['height']}, so "
+                          "there is no such block (404)", answer=answer)
+        genesis = self.client.block(0)["header"]
+        if genesis["height"] != 0:
+            self.fail(f"block 0 says it is block {genesis['height']}", block=genesis)
 
     @invariant()
     def committed_stay(self) -> None:
         for entry in self.accepted:
-            tx_id, body = entry["receipt"]["tx_id"], entry["body"]
+            receipt = entry["receipt"]
+            tx_id, body = receipt["tx_id"], entry["body"]
+            said = "pending" if receipt["block_height"] is None else "committed"
+            if receipt["status"] != said:
+                self.fail(f"the receipt of transfer {tx_id} says {receipt['status']!r} with block_height "
+                          f"{receipt['block_height']}: a transaction in no block is pending, one in a block is "
+                          "committed", receipt=receipt)
+            if said == "committed":
+                self.placed.setdefault(tx_id, receipt["block_height"])
             status, answer = self.client.attempt("transaction", tx_id=tx_id)
             if status >= 300:
                 self.fail(f"accepted transfer {tx_id} disappeared ({status})", transfer=body)
@@ -335,5 +360,6 @@ class FinalityModel(LedgerModel):
 
 @check("ledger.finality", params=Steps)
 def finality(ctx: CheckContext, p: Steps) -> None:
-    """A committed transaction never disappears or changes, and a sealed block is never rewritten."""
+    """A committed transaction never disappears or changes, a sealed block is never rewritten, a receipt's
+    status agrees with its block, and the head is the chain's last block."""
     ctx.run_state_machine(machine_for(FinalityModel, ctx), stateful_step_count=p.steps)
