@@ -46,6 +46,8 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-negative-amount", "BC-LEDGER-002", True),  # -0.01 moves a cent from the recipient to the sender
     ("ledger-head-off-by-one", "BC-LEDGER-004", True),  # the head's height is the block count
     ("ledger-receipt-committed", "BC-LEDGER-004", True),  # a pending transfer's receipt says committed
+    ("ledger-proof-pending-404", "BC-LEDGER-006", False),  # a pending transaction's proof answered 404
+    ("ledger-genesis-empty-link", "BC-LEDGER-006", False),  # the genesis block links to ""
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
@@ -58,6 +60,10 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: b
         assert "was refused with 422 code 'invalid'; the ledger contract gives" in result["message"], result["message"]
     if defect == "ledger-burn-any-balance":
         assert result["message"].startswith("burning ") and "was accepted" in result["message"], result["message"]
+    if defect == "ledger-proof-pending-404":
+        assert "was answered 404; a transaction in no block has no proof yet (409)" in result["message"]
+    if defect == "ledger-genesis-empty-link":
+        assert result["message"].startswith("the genesis block: previous_hash"), result["message"]
     if defect == "ledger-receipt-committed":
         assert "a transaction in no block is pending" in result["message"], result["message"]
     if defect == "ledger-head-off-by-one":
