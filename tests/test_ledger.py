@@ -48,6 +48,8 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-receipt-committed", "BC-LEDGER-004", True),  # a pending transfer's receipt says committed
     ("ledger-proof-pending-404", "BC-LEDGER-006", False),  # a pending transaction's proof answered 404
     ("ledger-genesis-empty-link", "BC-LEDGER-006", False),  # the genesis block links to ""
+    ("ledger-hex-signature-500", "BC-LEDGER-002", True),  # a non-hex signature crashes the request
+    ("ledger-lookup-pending", "BC-LEDGER-004", True),  # a sealed transaction is looked up as pending
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
@@ -60,6 +62,10 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: b
         assert "was refused with 422 code 'invalid'; the ledger contract gives" in result["message"], result["message"]
     if defect == "ledger-burn-any-balance":
         assert result["message"].startswith("burning ") and "was accepted" in result["message"], result["message"]
+    if defect == "ledger-hex-signature-500":
+        assert result["message"].startswith("a transfer with a signature that is not hex"), result["message"]
+    if defect == "ledger-lookup-pending":
+        assert "a transaction in no block is pending, one in a block is committed" in result["message"]
     if defect == "ledger-proof-pending-404":
         assert "was answered 404; a transaction in no block has no proof yet (409)" in result["message"]
     if defect == "ledger-genesis-empty-link":
