@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from runs import SharedRun, restricted
+from containers import both, requirement
+from runs import SharedRun
 
-from harness.api import certify, selected
+from harness.api import selected
 from harness.profiles import load_profile
 
 pytestmark = pytest.mark.container
@@ -27,25 +27,6 @@ RECV = [r.id for r in load_profile("shanghai").requirements if r.id.startswith("
 RESTART = "BC-LEDGER-005"  # only a runner that can restart the product evaluates it
 # BC-LEDGER-008 (TPS/p99, SHOULD) is a timing figure: reported by benchmarks/, not asserted here.
 EVM_REQS = [f"BC-LEDGER-00{n}" for n in range(1, 8)]
-
-
-def both(shared_run: SharedRun, product: Path, profile: str, only: list[str], *,
-         complete: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The in-process run (the session's shared one; with ``complete`` the profile's complete run, restricted to
-    ``only``) and a docker run of ``only``."""
-    if complete:
-        inprocess = restricted(shared_run(product, profile)[0], only)
-    else:
-        inprocess = shared_run(product, profile, only=only)[0]
-    docker = certify(product, profile, runner="docker", only=only)
-    assert inprocess["runner"]["name"] == "inprocess" and docker["runner"]["name"] == "docker"
-    assert docker["runner"]["run_options"]["network_mode"] == "none"
-    assert docker["runner"]["image"]["id"].startswith("sha256:")  # the artifact that was tested
-    return inprocess, docker
-
-
-def requirement(doc: dict[str, Any], req_id: str) -> dict[str, Any]:
-    return next(r for r in doc["requirements"] if r["id"] == req_id)
 
 
 def test_receivables_platform_same_statuses_and_survives_a_restart_in_a_container(shared_run: SharedRun) -> None:
