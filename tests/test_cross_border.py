@@ -4,12 +4,16 @@ defect fails exactly the requirement it was built to break (under the real profi
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from runs import SharedRun
 
 from harness.api import certify, statuses
+
+ROOT = Path(__file__).resolve().parents[1]
 
 XB_REQUIREMENTS = [f"GZ-XB-{n:03d}" for n in range(1, 14)]
 DEFECTS = {
@@ -23,6 +27,7 @@ DEFECTS = {
     "xb-travel-rule-name-only": "GZ-XB-007",
     "xb-pacs008-no-debtor-agent": "GZ-XB-008",
     "xb-screening-fixed-order": "GZ-XB-009",
+    "xb-screening-no-initials": "GZ-XB-009",  # the must-catch variants: its sampled recall alone passes
     "xb-cvv-in-log": "GZ-XB-010",
     "xb-unmasked-resident-id": "GZ-XB-011",
     "xb-sanctions-beneficiary-only": "GZ-XB-012",
@@ -53,6 +58,25 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, shared_run:
     assert result["level"] == "MUST"
     assert doc["verdict"] == "NOT_CERTIFIED"
     assert result["message"]
+
+
+def test_must_catch_variants_kill_what_the_sampled_recall_lets_through(tmp_path: Path) -> None:
+    """GZ-XB-009's deterministic variants (issue 12): a screener whose initials never match keeps a sampled
+    recall near 0.91, whose upper bound passes the 0.95 rule, so without ``must_catch`` it is certified; with
+    the profile's ``must_catch`` it fails on the initials, and the reference still passes."""
+    profile = yaml.safe_load((ROOT / "sandbox_profiles" / "guangzhou.yaml").read_text(encoding="utf-8"))
+    screening = next(r for r in profile["requirements"] if r["id"] == "GZ-XB-009")
+    assert "initials" in screening["parameters"]["must_catch"]
+    screening["parameters"]["must_catch"] = []
+    profile["extends"] = str(ROOT / "sandbox_profiles" / "national")
+    sampled_only = tmp_path / "guangzhou-sampled-only.yaml"
+    sampled_only.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    defect = "tests/defects/xb-screening-no-initials"
+    assert statuses(certify(defect, str(sampled_only), only=["GZ-XB-009"]))["GZ-XB-009"] == "passed"
+    strict = next(r for r in certify(defect, "guangzhou", only=["GZ-XB-009"])["requirements"]
+                  if r["id"] == "GZ-XB-009")
+    assert strict["status"] == "failed" and "['initials']" in strict["message"], strict["message"]
+    assert {v["name"] for v in strict["counterexample"]} >= {"D. Volkov", "J.-L. Moreau"}
 
 
 AFTER_TABLE = date(2026, 12, 1)  # the shipped ECB table ends 2026-10-30

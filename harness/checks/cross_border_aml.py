@@ -1,31 +1,32 @@
 """Cross-border payments: quotas and anti-money-laundering duties. The individual annual FX quota and
 large-value reports are stateful (a Hypothesis state machine holds the model); the travel rule is a
-property of every transfer; sanctions screening is measured (recall, false-positive rate) with counts."""
+property of every transfer (sanctions screening: cross_border_screening)."""
 
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from harness.checks import statistics
 from harness.checks.common import Dec, dec
 from harness.checks.context import CheckContext, minimal
 from harness.checks.cross_border_fx import Currency, answer_on, last_day_not_before_first, pay_on, quote_days
 from harness.checks.registry import Params, check
-from harness.checks.statistics import ErrorRate
 from harness.contracts.cross_border import CrossBorderClient
-from harness.errors import CertificationFailure, HarnessError, ProductError
+from harness.errors import HarnessError
 from harness.money import fmt
-from harness.strategies.cross_border import at, money, name_variants, non_list_names, transfers, unique_id
+from harness.strategies.cross_border import (
+    at,
+    money,
+    transfers,
+    unique_id,
+)
 
 _RUN = itertools.count(1)
 Threshold = Annotated[Dec, Field(gt=0, le=Decimal("1000000000"))]
@@ -276,97 +277,3 @@ def travel_rule(ctx: CheckContext, p: TravelRuleParams) -> None:
                 ctx.fail("a refused transfer still produced an outbound message", exchange=exchange.as_dict())
 
     prop()
-
-
-class ListEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    entry_id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    scripts: dict[str, str] = Field(default_factory=dict, description="The same name in other scripts")
-
-
-class ScreeningParams(ErrorRate):
-    test_list: list[ListEntry] = Field(min_length=2)
-    variants_per_entry: int = Field(16, ge=1, le=200)
-    non_list_names: int = Field(300, ge=10, le=5000)
-    min_recall: Dec = Field(gt=0, le=1)
-    max_false_positive_rate: Dec = Field(ge=0, lt=1)
-
-
-@check("cross_border.sanctions_screening", params=ScreeningParams)
-def sanctions_screening(ctx: CheckContext, p: ScreeningParams) -> None:
-    """Variants of listed names are flagged (against the right entry) with recall ≥ the minimum, names on no
-    list at most at the maximum false-positive rate; counts by variant kind are attached.
-
-    Rule (``harness.checks.statistics``, α / 2 for each figure): fail when the Clopper–Pearson upper bound
-    of the recall is below the minimum or the lower bound of the false-positive rate is above the maximum,
-    so a screener meeting both fails with probability ≤ α (1 %; variants are treated as independent trials).
-    Power with the Guangzhou sample (160 variants, 300 clean names; exact binomial): at a 0.95 minimum a
-    recall of 0.82 is failed with probability ≥ 99 % (0.85: 96 %), and at a 2 % maximum a false-positive
-    rate of 8 % (7 %: 96 %). The fixed-order defect misses every token-order variant (140/160 = 0.875,
-    upper bound 0.93) and fails at every seed: the misses are structural, not sampled.
-    """
-    client = ctx.client(CrossBorderClient)
-    entries = [e.model_dump() for e in p.test_list]
-    with loaded_list(client, f"sandbox-{ctx.profile.id}", entries):
-        _measure(ctx, client, p, entries)
-
-
-@contextmanager
-def loaded_list(client: CrossBorderClient, list_id: str, entries: list[dict[str, Any]]) -> Iterator[None]:
-    """The test list loaded for the duration, then an empty list: payments screen against the loaded list, so
-    the other checks' generated names must never meet it."""
-    client.load_list(list_id, [{"entry_id": e["entry_id"], "name": e["name"]} for e in entries])
-    try:
-        yield
-    finally:
-        with suppress(CertificationFailure, ProductError):
-            client.load_list(f"{list_id}-cleared", [])
-
-
-def _measure(ctx: CheckContext, client: CrossBorderClient, p: ScreeningParams, entries: list[dict[str, Any]]
-             ) -> None:
-    variants = name_variants(entries, p.variants_per_entry, ctx.seed)
-    clean = non_list_names(entries, p.non_list_names, ctx.seed)
-    caught: Counter[str] = Counter()
-    tried: Counter[str] = Counter()
-    missed: list[dict[str, Any]] = []
-    for v in variants:
-        ctx.examples += 1
-        result = client.screen(v["name"])
-        tried[v["kind"]] += 1
-        if result["hit"] and result.get("entry_id") == v["entry_id"]:
-            caught[v["kind"]] += 1
-        elif len(missed) < 50:
-            missed.append({**v, "result": result})
-    flagged = []
-    for name in clean:
-        ctx.examples += 1
-        result = client.screen(name)
-        if result["hit"]:
-            flagged.append({"name": name, "result": result})
-    recall = Decimal(sum(caught.values())) / Decimal(len(variants))
-    fpr = Decimal(len(flagged)) / Decimal(len(clean))
-    summary = {"recall": f"{recall:.4f}", "caught": sum(caught.values()), "variants": len(variants),
-               "by_kind": {k: f"{caught[k]}/{tried[k]}" for k in tried},
-               "false_positive_rate": f"{fpr:.4f}", "false_positives": len(flagged), "non_list_names": len(clean)}
-    ctx.attach("screening counts", summary)
-    ctx.attach("missed variants", missed)
-    ctx.attach("false positives", flagged[:50])
-    alpha = statistics.per_comparison(p.false_failure_rate, 2)
-    recall_b = statistics.Bounds("screening recall", float(recall),
-                                 *statistics.proportion(sum(caught.values()), len(variants), alpha), p.min_recall,
-                                 "at_least", alpha, "Clopper–Pearson", {"variants": len(variants)})
-    fpr_b = statistics.Bounds("false-positive rate", float(fpr),
-                              *statistics.proportion(len(flagged), len(clean), alpha), p.max_false_positive_rate,
-                              "at_most", alpha, "Clopper–Pearson", {"non_list_names": len(clean)})
-    ctx.statistics = statistics.summary([recall_b, fpr_b], p.false_failure_rate, family="recall and false positives")
-    if recall_b.violated:
-        raise CertificationFailure(
-            f"screening recall {recall:.4f} ({summary['caught']}/{len(variants)}; {recall_b.interval_text()}) < "
-            f"minimum {p.min_recall}; by kind {summary['by_kind']}", counterexample=missed[:10],
-            evidence={"counts": summary})
-    if fpr_b.violated:
-        raise CertificationFailure(
-            f"false-positive rate {fpr:.4f} ({len(flagged)}/{len(clean)}; {fpr_b.interval_text()}) > maximum "
-            f"{p.max_false_positive_rate}", counterexample=flagged[:10], evidence={"counts": summary})

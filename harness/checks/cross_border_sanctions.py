@@ -17,8 +17,8 @@ from pydantic import Field, field_validator
 
 from harness.checks.common import Dec
 from harness.checks.context import CheckContext, minimal
-from harness.checks.cross_border_aml import ListEntry, loaded_list
 from harness.checks.cross_border_fx import Currencies, last_day_not_before_first, pay_on, quote_days
+from harness.checks.cross_border_screening import ListEntry, loaded_list
 from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
 from harness.money import quantum

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -183,3 +183,38 @@ def non_list_names(entries: list[dict[str, Any]], count: int, seed: int, *, min_
     rng = random.Random(seed)
     rng.shuffle(pool)
     return pool[:count]
+
+
+def _initials(given: list[str], last: str) -> str:
+    """Given names reduced to initials, each part of a hyphenated one too ("J.-L. Moreau")."""
+    return " ".join(["-".join(part[0] + "." for part in g.split("-") if part) for g in given] + [last])
+
+
+def _plain(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+REQUIRED_KINDS = ("listed", "case", "token_order", "spacing", "hyphenation", "diacritics", "initials", "script")
+
+
+def required_variants(entries: list[dict[str, Any]], kinds: Sequence[str] = REQUIRED_KINDS) -> list[dict[str, str]]:
+    """The deterministic variants of every list entry a screener must catch, each one: the name as listed,
+    in capitals and in lower case, tokens reversed, spaces doubled or removed, a hyphenated part written
+    apart or together, accents dropped, given names as initials, and every listed script, as written and
+    reversed. No randomness: the same list always gives the same variants."""
+    out: dict[tuple[str, str], str] = {}
+    for e in entries:
+        name, words = e["name"], e["name"].split()
+        forms: dict[str, list[str]] = {
+            "listed": [name], "case": [name.upper(), name.lower()],
+            "token_order": [" ".join(reversed(words))] if len(words) > 1 else [],
+            "spacing": ["  ".join(words), "".join(words)],
+            "hyphenation": [name.replace("-", " "), name.replace("-", "")] if "-" in name else [],
+            "diacritics": [_plain(name)] if _plain(name) != name else [],
+            "initials": [_initials(words[:-1], words[-1])] if len(words) > 1 else [],
+            "script": [f for s in e.get("scripts", {}).values() for f in (s, " ".join(reversed(s.split())))],
+        }
+        for kind in kinds:
+            for form in forms[kind]:
+                out.setdefault((e["entry_id"], form), kind)
+    return [{"entry_id": entry_id, "kind": kind, "name": form} for (entry_id, form), kind in out.items()]
