@@ -399,7 +399,7 @@ def load_equivalent() -> list[dict[str, Any]]:
 
 def is_equivalent(m: Mutant, entries: list[dict[str, Any]]) -> bool:
     return any(e["product"] == m.product and e["file"] == m.file and int(e["line"]) == m.line
-               and e["mutation"] == m.change for e in entries)
+               and e["mutation"] == m.change and int(e.get("col", m.col)) == m.col for e in entries)
 
 
 def report(results: list[tuple[Mutant, dict[str, Any]]], requirements: dict[str, list[str]]) -> None:
