@@ -52,6 +52,7 @@ EXTRA = [
     Target("products/xborder-payments", "guangzhou", ("GZ-XB-009",), "reference"),
     Target("tests/defects/ledger-slow-commit", "hangzhou", ("BC-LEDGER-008", "HZ-LEDGER-001"), "defect"),
     Target("tests/defects/xb-screening-fixed-order", "guangzhou", ("GZ-XB-009",), "defect"),
+    Target("tests/defects/xb-screening-no-initials", "guangzhou", ("GZ-XB-009",), "defect"),
 ]
 
 
