@@ -21,6 +21,7 @@ DEFECTS = {
     "xb-float-rounding": "GZ-XB-002",
     "xb-stale-rates": "GZ-XB-003",
     "xb-quote-no-expiry": "GZ-XB-004",
+    "xb-quote-expires-early": "GZ-XB-004",  # the lifetime's last instant, an explicit example
     "xb-quota-anniversary": "GZ-XB-005",
     "xb-report-strict-threshold": "GZ-XB-006",
     "xb-report-currency": "GZ-XB-006",  # the report's currency, not only its figure

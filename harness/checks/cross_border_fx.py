@@ -253,9 +253,14 @@ def quote_expiry(ctx: CheckContext, p: ExpiryParams) -> None:
     if ttl > p.max_ttl_seconds:
         ctx.fail(f"declared quote lifetime {ttl} s exceeds the maximum {p.max_ttl_seconds} s", info=info)
 
+    # The lifetime's edges every time (a sample of 0..ttl rarely draws them): executed at the instant it was
+    # given and at the instant it expires (the lifetime includes both), refused one second later.
+    edge_pair, edge_day = (p.currencies[0], p.currencies[1]), p.first_day
+    explicit = [{"pair": edge_pair, "day": edge_day, "late": 1, "early": early} for early in (0, ttl)]
+
     @ctx.given(pair=pairs(p.currencies), day=quote_days(ctx, p.first_day, p.last_day, p.currencies),
                late=st.integers(1, 86_400),
-               early=st.integers(0, ttl))
+               early=st.integers(0, ttl), explicit=explicit)
     def prop(pair: tuple[str, str], day: date, late: int, early: int) -> None:
         sell, buy = pair
         quote = quote_on(ctx, client, quote_request(sell, buy, fmt(Decimal(100), sell), day), day)
