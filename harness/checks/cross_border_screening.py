@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,7 +19,7 @@ from harness.checks.registry import check
 from harness.checks.statistics import ErrorRate
 from harness.contracts.cross_border import CrossBorderClient
 from harness.errors import CertificationFailure, ProductError
-from harness.strategies.cross_border import name_variants, non_list_names, required_variants
+from harness.strategies.cross_border import RequiredKind, name_variants, non_list_names, required_variants
 
 
 class ListEntry(BaseModel):
@@ -27,10 +27,6 @@ class ListEntry(BaseModel):
     entry_id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     scripts: dict[str, str] = Field(default_factory=dict, description="The same name in other scripts")
-
-
-RequiredKind = Literal["listed", "case", "token_order", "spacing", "hyphenation", "diacritics", "initials",
-                       "script"]
 
 
 class ScreeningParams(ErrorRate):

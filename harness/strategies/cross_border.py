@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
@@ -194,7 +194,9 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
-REQUIRED_KINDS = ("listed", "case", "token_order", "spacing", "hyphenation", "diacritics", "initials", "script")
+RequiredKind = Literal["listed", "case", "token_order", "spacing", "hyphenation", "diacritics", "initials",
+                       "script"]
+REQUIRED_KINDS: tuple[str, ...] = get_args(RequiredKind)
 
 
 def required_variants(entries: list[dict[str, Any]], kinds: Sequence[str] = REQUIRED_KINDS) -> list[dict[str, str]]:
