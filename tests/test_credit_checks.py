@@ -73,7 +73,8 @@ def test_some_defects_answer_through_the_batch_operation() -> None:
 
 
 NEW_DEFECTS = ["credit-lpr-cut-late", "credit-due-30-days", "credit-debt-bonus", "credit-dti-ignores-debt",
-               "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature"]
+               "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature",
+               "credit-total-payment-level"]
 
 
 @pytest.mark.parametrize("name", NEW_DEFECTS)

@@ -71,9 +71,10 @@ February, the turn of the year, a first of the month."""
 
 @check("credit.schedule_accuracy", params=ScheduleAccuracy)
 def schedule_accuracy(ctx: CheckContext, p: ScheduleAccuracy) -> None:
-    """Every instalment matches numpy-financial to the fen, falls due on the contract's date, and the cash
-    flows imply the disclosed APR. Deterministic first: every calendar start day of :data:`START_DAYS` with
-    1, 2, 12, 13 months and the longest term, both repayment types; then generated."""
+    """Every instalment matches numpy-financial to the fen, falls due on the contract's date, the totals are the
+    instalments' sums (total payment = principal + total interest), and the cash flows imply the disclosed APR.
+    Deterministic first: every calendar start day of :data:`START_DAYS` with 1, 2, 12, 13 months and the longest
+    term, both repayment types; then generated."""
     credit = ctx.client(CreditClient)
     rates = st.decimals(min_value=Decimal("0.0001"), max_value=p.max_apr, places=4)
     terms = sorted({t for t in (1, 2, 12, 13, p.max_term_months) if t <= p.max_term_months})
@@ -100,12 +101,24 @@ def schedule_accuracy(ctx: CheckContext, p: ScheduleAccuracy) -> None:
                 ctx.fail(f"instalment {k} (number {row['number']}) falls due {row['due_date']}; the contract's "
                          f"date is {due_date(start, k).isoformat()} ({k} calendar months after {start})",
                          instalment=row)
-        total = sum((dec(r["interest"]) for r in rows), Decimal(0))
-        if dec(got["total_interest"]) != total:
-            ctx.fail(f"total interest {got['total_interest']} ≠ sum of instalments {total}", schedule=got)
+        _check_totals(ctx, principal, apr, got)
         _check_apr(ctx, principal, apr, kind, rows, p.apr_tolerance)
 
     prop()
+
+
+def _check_totals(ctx: CheckContext, principal: Decimal, apr: Decimal, got: dict[str, Any]) -> None:
+    """The schedule's disclosed APR is the one requested; its totals are the instalments' sums, to the fen."""
+    rows = got["instalments"]
+    if dec(got["apr"]) != apr:
+        ctx.fail(f"the schedule discloses APR {got['apr']}; {apr} was requested", schedule=got)
+    interest = sum((dec(r["interest"]) for r in rows), Decimal(0))
+    if dec(got["total_interest"]) != interest:
+        ctx.fail(f"total interest {got['total_interest']} ≠ sum of instalments {interest}", schedule=got)
+    paid = sum((dec(r["payment"]) for r in rows), Decimal(0))
+    if dec(got["total_payment"]) != paid or paid != principal + interest:
+        ctx.fail(f"total payment {got['total_payment']}: the instalments pay {paid}; principal {principal} + "
+                 f"interest {interest} = {principal + interest}", schedule=got)
 
 
 def _check_apr(ctx: CheckContext, principal: Decimal, apr: Decimal, kind: str, rows: list[dict[str, Any]],
