@@ -74,7 +74,7 @@ def test_some_defects_answer_through_the_batch_operation() -> None:
 
 NEW_DEFECTS = ["credit-lpr-cut-late", "credit-due-30-days", "credit-debt-bonus", "credit-dti-ignores-debt",
                "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature",
-               "credit-total-payment-level"]
+               "credit-total-payment-level", "credit-balance-as-income"]
 
 
 @pytest.mark.parametrize("name", NEW_DEFECTS)
@@ -124,13 +124,14 @@ def test_reason_cases_are_declined_by_the_reference_with_specific_reasons() -> N
         from rural_microloan.engine import CreditEngine
 
         engine = CreditEngine()
-        outcomes = [engine.decide(app) for app in reason_cases()[:4]]
+        outcomes = [engine.decide(app) for app in reason_cases()[:5]]
     finally:
         sys.path.remove(str(REFERENCE_CREDIT))
         for name in [m for m in sys.modules if m.startswith("rural_microloan")]:
             del sys.modules[name]
-    assert [d["outcome"] for d in outcomes] == ["declined"] * 4
+    assert [d["outcome"] for d in outcomes] == ["declined"] * 5
     assert outcomes[0]["reason_codes"] == ["LOW_INCOME", "DELINQUENCIES"]  # history, employment at the maximum
     assert outcomes[1]["reason_codes"][0] == "DELINQUENCIES"  # 105 points lost, income and history 20 and 10
     assert "DELINQUENCIES" not in outcomes[2]["reason_codes"]
     assert outcomes[3]["reason_codes"] == ["DELINQUENCIES", "LOW_INCOME"]  # still declined once income is repaired
+    assert outcomes[4]["reason_codes"] == ["BALANCE_LIMIT"]  # 500.00 left under the cap, which income cannot move

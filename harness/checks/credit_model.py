@@ -237,7 +237,8 @@ def reason_cases() -> list[dict[str, Any]]:
     contract's maximum (only income and delinquencies can be reasons), one where delinquencies cost far more
     than a slightly low income and a slightly short history (delinquencies come first), one with no
     delinquency at all, one that stays declined with its income repaired (income must then drop out of the
-    reasons), and the declines of the risk grid."""
+    reasons), one whose existing balance sits just under the micro-loan cap of a high income (the reason is
+    the balance, which no higher income moves), and the declines of the risk grid."""
     base = risk_grid(amount="2000.00")[0]  # a loan small enough that affordability is not in play
 
     def applicant(**fields: Any) -> dict[str, Any]:
@@ -250,16 +251,18 @@ def reason_cases() -> list[dict[str, Any]]:
             applicant(annual_incomes=["0.00"] * 3, employment_years=0, credit_history_months=0, delinquencies_24m=0),
             applicant(annual_incomes=["20000.00"] * 3, employment_years=60, credit_history_months=720,
                       delinquencies_24m=4),
+            applicant(annual_incomes=["1200000.00"] * 3, delinquencies_24m=0, existing_balance="299500.00"),
             *risk_grid()]
 
 
 @check("credit.reason_codes", params=ReasonCodes)
 def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
     """Every decline carries 1–4 declared reason codes, each specific (a count it names can still move the way
-    it says: not at the contract's maximum for "increase", nor its minimum for "decrease") and in order of
-    importance (when affordability is not in play, see :func:`_affordable`: if repairing a later reason's
-    feature alone lifts the decline, repairing the first one's alone does too); improving the first one's
-    feature never hurts. Deterministic first: :func:`reason_cases`; then generated applications."""
+    it says: not at the contract's maximum for "increase", nor its minimum for "decrease"; repaired to its
+    best, that feature is no longer the reason) and in order of importance (when affordability is not in
+    play, see :func:`_affordable`: if repairing a later reason's feature alone lifts the decline, repairing
+    the first one's alone does too); improving the first one's feature never hurts. Deterministic first:
+    :func:`reason_cases`; then generated applications."""
     credit = ctx.client(CreditClient)
     declared = {c["code"]: c for c in credit.reason_codes()}
     schema = credit.contract.document["components"]["schemas"]
@@ -283,15 +286,15 @@ def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
                 reason = declared[code]
                 ctx.fail(f"reason {code} asks to {reason['improve']} {reason['feature']}, which is already at its "
                          "best value: not a specific reason", decision=decision)
-        repaired = [_repair(app, declared[c], schema, p.best_income) for c in codes] if _affordable(app) else []
+        repaired = [_repair(app, declared[c], schema, p.best_income) for c in codes]
         answers = iter(credit.decide_many([r for r in repaired if r is not None]))
         after = [next(answers) if r is not None else None for r in repaired]
-        for code, fixed, answer in zip(codes, repaired, after, strict=False):  # none unless affordable
+        for code, fixed, answer in zip(codes, repaired, after, strict=True):
             if fixed is not None and answer is not None and code in answer["reason_codes"] and (
                     _at_best(fixed, declared[code], schema, p.best_income)):
                 ctx.fail(f"with {declared[code]['feature']} repaired to its best the decline still gives reason "
                          f"{code}: not a specific reason", decision=decision, repaired=answer)
-        first = after[0] if after else None
+        first = after[0] if after and _affordable(app) else None  # the order is read only where it can be
         for code, later in zip(codes[1:], after[1:], strict=False):
             if first is not None and later is not None and (
                     OUTCOME_RANK[later["outcome"]] > OUTCOME_RANK[first["outcome"]]):
