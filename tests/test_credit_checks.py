@@ -16,7 +16,7 @@ from runs import SharedRun
 from harness.api import certify, statuses
 from harness.checks.common import DatedRate
 from harness.checks.credit_conduct import affordability_cases, debt_to_income
-from harness.checks.credit_model import reason_cases
+from harness.checks.credit_reasons import reason_cases
 from harness.checks.credit_rules import rate_change_days
 from harness.checks.credit_schedule import due_date
 from harness.manifests import load_manifest
