@@ -4,6 +4,7 @@ they claim."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -74,7 +75,8 @@ def test_some_defects_answer_through_the_batch_operation() -> None:
 
 NEW_DEFECTS = ["credit-lpr-cut-late", "credit-due-30-days", "credit-debt-bonus", "credit-dti-ignores-debt",
                "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature",
-               "credit-total-payment-level", "credit-balance-as-income"]
+               "credit-total-payment-level", "credit-balance-as-income", "credit-purpose-reason-undeclared",
+               "credit-no-income-500", "credit-interest-free-lump"]
 
 
 @pytest.mark.parametrize("name", NEW_DEFECTS)
@@ -110,28 +112,41 @@ def test_due_dates_follow_calendar_months() -> None:
 
 def test_affordability_cases_lie_above_the_cap_when_granted_as_asked() -> None:
     limit = Decimal("0.55")
-    for app in affordability_cases(limit):
+    *priced, no_income = affordability_cases(limit)
+    for app in priced:
         asked = {"amount": app["loan"]["amount"], "term_months": app["loan"]["term_months"]}
         ratio = debt_to_income(app, asked)
         assert ratio is not None and limit < ratio <= 4 * limit
+    assert debt_to_income(no_income, {"amount": "1.00", "term_months": 1}) is None  # nothing to divide by
 
 
-def test_reason_cases_are_declined_by_the_reference_with_specific_reasons() -> None:
+@pytest.fixture
+def reference_engine() -> Iterator[Any]:
+    """The reference product's CreditEngine, imported from its folder (and unloaded after)."""
     import sys
 
     sys.path.insert(0, str(REFERENCE_CREDIT))
     try:
         from rural_microloan.engine import CreditEngine
 
-        engine = CreditEngine()
-        outcomes = [engine.decide(app) for app in reason_cases()[:5]]
+        yield CreditEngine()
     finally:
         sys.path.remove(str(REFERENCE_CREDIT))
         for name in [m for m in sys.modules if m.startswith("rural_microloan")]:
             del sys.modules[name]
-    assert [d["outcome"] for d in outcomes] == ["declined"] * 5
+
+
+def test_the_no_income_case_reaches_the_reference_affordability_rule(reference_engine: Any) -> None:
+    decision = reference_engine.decide(affordability_cases(Decimal("0.55"))[-1])
+    assert (decision["outcome"], decision["reason_codes"]) == ("declined", ["HIGH_DEBT_BURDEN"])
+
+
+def test_reason_cases_are_declined_by_the_reference_with_specific_reasons(reference_engine: Any) -> None:
+    outcomes = [reference_engine.decide(app) for app in reason_cases()[:7]]
+    assert [d["outcome"] for d in outcomes] == ["declined"] * 7
     assert outcomes[0]["reason_codes"] == ["LOW_INCOME", "DELINQUENCIES"]  # history, employment at the maximum
     assert outcomes[1]["reason_codes"][0] == "DELINQUENCIES"  # 105 points lost, income and history 20 and 10
     assert "DELINQUENCIES" not in outcomes[2]["reason_codes"]
     assert outcomes[3]["reason_codes"] == ["DELINQUENCIES", "LOW_INCOME"]  # still declined once income is repaired
     assert outcomes[4]["reason_codes"] == ["BALANCE_LIMIT"]  # 500.00 left under the cap, which income cannot move
+    assert [outcomes[5]["reason_codes"], outcomes[6]["reason_codes"]] == [["PROHIBITED_PURPOSE"], ["BULLET_TERM"]]

@@ -39,7 +39,8 @@ def debt_to_income(app: dict[str, Any], decision: dict[str, Any]) -> Fraction | 
 def affordability_cases(limit: Decimal) -> list[dict[str, Any]]:
     """A creditworthy applicant (120,000 a year: 10,000 a month) asking 24,000 over 24 months (1,000 a month),
     with existing debt payments putting the ratio just above the cap (+0.1 %, +1 %, +5 %), far above it
-    (×1.5, ×3) and, with no other debt, a new loan alone above it."""
+    (×1.5, ×3), with no other debt, a new loan alone above it and, with everything else at its best, no income
+    at all (a ratio with nothing to divide by: never a grant, never a 5xx)."""
     strong = risk_grid(amount="24000.00")[-3]  # 120,000 a year, no delinquencies
     out = []
     for factor in (Decimal("1.001"), Decimal("1.01"), Decimal("1.05"), Decimal("1.5"), Decimal("3")):
@@ -47,6 +48,8 @@ def affordability_cases(limit: Decimal) -> list[dict[str, Any]]:
         out.append({**strong, "applicant": {**strong["applicant"], "monthly_debt_payments": money_str(debt)}})
     alone = money_str(limit * Decimal("1.2") * 10000 * 24)  # the new loan's principal alone at 120 % of the cap
     out.append({**strong, "loan": {**strong["loan"], "amount": alone}})
+    out.append({**strong, "applicant": {**strong["applicant"], "annual_incomes": ["0.00"] * 3, "occupation": "farmer",
+                                        "employment_years": 40, "credit_history_months": 240}})
     return out
 
 

@@ -28,11 +28,14 @@ def reason_cases() -> list[dict[str, Any]]:
     than a slightly low income and a slightly short history (delinquencies come first), one with no
     delinquency at all, one that stays declined with its income repaired (income must then drop out of the
     reasons), one whose existing balance sits just under the micro-loan cap of a high income (the reason is
-    the balance, which no higher income moves), and the declines of the risk grid."""
+    the balance, which no higher income moves), the two policy declines (a prohibited purpose, a bullet loan
+    beyond its term: their codes must be declared too), and the declines of the risk grid."""
     base = risk_grid(amount="2000.00")[0]  # a loan small enough that affordability is not in play
 
     def applicant(**fields: Any) -> dict[str, Any]:
         return {**base, "applicant": {**base["applicant"], **fields}}
+
+    strong = risk_grid(amount="2000.00")[-3]  # 120,000 a year, no delinquencies: only a policy rule declines
 
     return [applicant(annual_incomes=["20000.00"] * 3, employment_years=60, credit_history_months=720,
                       delinquencies_24m=2),
@@ -42,6 +45,8 @@ def reason_cases() -> list[dict[str, Any]]:
             applicant(annual_incomes=["20000.00"] * 3, employment_years=60, credit_history_months=720,
                       delinquencies_24m=4),
             applicant(annual_incomes=["1200000.00"] * 3, delinquencies_24m=0, existing_balance="299500.00"),
+            {**strong, "loan": {**strong["loan"], "purpose": "securities"}},
+            {**strong, "loan": {**strong["loan"], "repayment_type": "bullet", "term_months": 36}},
             *risk_grid()]
 
 

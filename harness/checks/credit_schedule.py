@@ -74,13 +74,16 @@ def schedule_accuracy(ctx: CheckContext, p: ScheduleAccuracy) -> None:
     """Every instalment matches numpy-financial to the fen, falls due on the contract's date, the totals are the
     instalments' sums (total payment = principal + total interest), and the cash flows imply the disclosed APR.
     Deterministic first: every calendar start day of :data:`START_DAYS` with 1, 2, 12, 13 months and the longest
-    term, both repayment types; then generated."""
+    term, both repayment types, and interest-free loans of those terms; then generated."""
     credit = ctx.client(CreditClient)
     rates = st.decimals(min_value=Decimal("0.0001"), max_value=p.max_apr, places=4)
     terms = sorted({t for t in (1, 2, 12, 13, p.max_term_months) if t <= p.max_term_months})
     explicit = [{"principal": Decimal("10000.00"), "apr": min(p.max_apr, Decimal("0.12")), "term": term,
                  "kind": kind, "start": start}
                 for start in START_DAYS for term in terms for kind in ("amortizing", "bullet")]
+    # an interest-free loan (the contract's Rate allows 0): level instalments of principal / term
+    explicit += [{"principal": Decimal("10000.00"), "apr": Decimal(0), "term": term, "kind": kind,
+                  "start": START_DAYS[-1]} for term in terms for kind in ("amortizing", "bullet")]
 
     @ctx.given(principal=amounts("1000", p.max_principal), apr=rates, term=st.integers(1, p.max_term_months),
                kind=st.sampled_from(["amortizing", "bullet"]),

@@ -71,10 +71,6 @@ REASON_FOR_FEATURE = {
 }
 
 
-def score(applicant: dict[str, Any]) -> int:
-    return BASE_POINTS + sum(feature_points(applicant).values())
-
-
 def decline_reasons(applicant: dict[str, Any]) -> list[str]:
     """Reason codes ordered by how many points the feature lost (largest shortfall first), at most four."""
     points = feature_points(applicant)
