@@ -30,13 +30,14 @@ SESSION_ARGS = ("-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:xdist",
 
 def certify(product: str | Path, profile: str, *, runner: str = "inprocess", seed: int | None = None,
             out: str | Path | None = None, only: Sequence[str] = (), allure: bool = False,
-            extra_args: Sequence[str] = (), as_of: date | None = None) -> dict[str, Any]:
+            extra_args: Sequence[str] = (), as_of: date | None = None, jobs: int | None = None) -> dict[str, Any]:
     """Certify ``product`` against ``profile``; return the verdict document.
 
     Without ``out`` the outputs go to a temporary folder that is removed before returning.
     ``only`` restricts the run to some requirement IDs (recorded as ``selection`` in the document; the rest
     are ``not_evaluated`` and the verdict is INCOMPLETE, so a partial run is never mistaken for a full
-    certification). Bad input raises HarnessError.
+    certification). ``jobs`` checks the requirements in that many worker processes (in-process runs only; see
+    harness/jobs.py). Bad input raises HarnessError.
     """
     profile_path = resolve_profile_path(profile)
     out_dir = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="sandbox-run-"))
@@ -49,6 +50,8 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
         args.append(f"--sandbox-seed={seed}")
     if as_of is not None:
         args.append(f"--sandbox-as-of={as_of.isoformat()}")
+    if jobs is not None:
+        args.append(f"--sandbox-jobs={jobs}")
     if only:
         args += ["-k", " or ".join(only)]
     if allure:

@@ -8,7 +8,9 @@ and marker and nothing else: the harness itself is imported only when a certific
 
 The verdict is always decided over the whole profile: a ``-k``/``--lf`` selection or an interrupted run
 leaves the rest ``not_evaluated`` (INCOMPLETE). Requirements run one after another against one running
-product, so the plugin refuses xdist (``-n``) with a usage error rather than split one product's run.
+product, so the plugin refuses xdist (``-n``) with a usage error rather than split one product's run; with
+``--sandbox-jobs N`` an in-process run checks its requirements in N worker processes instead, each on a product
+of its own, and still reports them here (harness/jobs.py).
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from harness.jobs import JobPool
     from harness.profiles import Requirement
     from harness.session import CertificationRun
     from harness.verdict import Status
 
 RUN_KEY = pytest.StashKey["CertificationRun"]()
+POOL_KEY = pytest.StashKey["JobPool"]()
 OTHER_FAILURES = pytest.StashKey[int]()  # failures of the user's own tests collected beside the requirements
 MARKER = "sandbox_requirement(id): a certification requirement item (added by the sandbox plugin)"
 
@@ -47,6 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sandbox-out", metavar="DIR", default=None, help="write verdict.json here")
     group.addoption("--sandbox-waivers", metavar="FILE", default=None,
                     help="waivers file (YAML): failed waivable requirements become 'waived'")
+    group.addoption("--sandbox-jobs", metavar="N", type=int, default=None,
+                    help="check the requirements in N worker processes, each on a product of its own "
+                         "(in-process runner only; the result is the same for every N)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,6 +76,15 @@ def pytest_configure(config: pytest.Config) -> None:
                                        _as_of(config.getoption("sandbox_as_of")))
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
+    jobs = config.getoption("sandbox_jobs")
+    if jobs is not None:
+        if jobs < 1:
+            raise pytest.UsageError(f"--sandbox-jobs: must be at least 1, got {jobs}")
+        if run.runner.name != "inprocess":
+            raise pytest.UsageError("--sandbox-jobs: only an in-process run checks requirements in parallel (a "
+                                    "container run keeps one product for all of them); drop it or use "
+                                    "--sandbox-runner inprocess")
+        run.jobs = jobs
     run.runner.progress = lambda message: _progress(config, message)  # type: ignore[method-assign]
     config.stash[RUN_KEY] = run
     profile_path = str(Path(run.profile.path).resolve())
@@ -132,6 +148,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         chosen = [item.requirement.id for item in session.items if isinstance(item, RequirementItem)]
         if len(chosen) < len(run.profile.requirements):
             run.selection = chosen
+        if run.jobs:
+            from harness.jobs import start_pool
+
+            session.config.stash[POOL_KEY] = start_pool(run, session.config.getoption("sandbox_profile"),
+                                                        session.config.getoption("sandbox_product"), chosen)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -159,6 +180,8 @@ class RequirementItem(pytest.Item):
         self.evidence: dict[str, Any] = {}
         self.statistics: dict[str, Any] | None = None
         self.duration = 0.0
+        self.replay: list[dict[str, Any]] | None = None  # the failing example's requests, from a worker
+        self.remote_duration: float | None = None  # the check's time in its worker
         for key in ("level", "capability", "check", "severity"):
             self.user_properties.append((key, getattr(requirement, key)))
         self.add_marker(pytest.mark.sandbox_requirement(requirement.id))
@@ -181,7 +204,11 @@ class RequirementItem(pytest.Item):
             allure_map.waiver(waiver.model_dump(mode="json"))
         started = time.perf_counter()
         log_offset = len(_safe_logs(run))
+        pool = self.config.stash.get(POOL_KEY, None)
         try:
+            if pool is not None and req.id in pool:
+                self._run_in_worker(pool, run)
+                return
             ctx = run.context(req)
             started = time.perf_counter()  # product start-up is timed once, as runner.startup_s
             spec = get_check(req.check)
@@ -203,11 +230,26 @@ class RequirementItem(pytest.Item):
                     allure_map.attach_json("counterexample", exc.counterexample)
             raise
         finally:
-            self.duration = time.perf_counter() - started
+            self.duration = self.remote_duration if self.remote_duration is not None else (
+                time.perf_counter() - started)
             log = _safe_logs(run)[log_offset:]
             if log.strip():
                 self.evidence.setdefault("product log", log[-200_000:])
             allure_map.attach_evidence(self.evidence)
+
+    def _run_in_worker(self, pool: JobPool, run: CertificationRun) -> None:
+        """Report what a worker found (see harness/jobs.py) as if the check had run here."""
+        from harness.errors import NotEvaluable
+        from harness.jobs import replay_outcome
+
+        outcome = pool.outcome(self.requirement.id, run.interrupt)
+        self.examples, self.evidence, self.statistics = outcome.examples, outcome.evidence, outcome.statistics
+        self.replay, self.remote_duration = outcome.replay, outcome.duration_s
+        if outcome.startup_s is not None:
+            run.startup_s = max(run.startup_s or 0.0, outcome.startup_s)
+        if outcome.kind == "not_evaluated":
+            raise NotEvaluable(outcome.message)
+        replay_outcome(outcome)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         from harness.errors import CertificationFailure
@@ -260,6 +302,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         message = getattr(exc, "message", None) or (f"{type(exc).__name__}: {exc}" if exc else "error")
         result = run.result_for(req, status, message, counterexample=counterexample, examples=item.examples,
                                 duration_s=item.duration, evidence=item.evidence, statistics=item.statistics)
+        if item.replay is not None and req.id in run.replays:
+            run.replays[req.id] = item.replay
     item.config.hook.pytest_sandbox_requirement_done(result=result)
     return report
 
@@ -272,6 +316,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from harness.verdict import SIGNABLE
 
     run.interrupt.uninstall()
+    pool = session.config.stash.get(POOL_KEY, None)
+    if pool is not None:
+        pool.close(interrupted=run.interrupt.is_set or exitstatus == pytest.ExitCode.INTERRUPTED)
     if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
         run.interrupted = True  # Ctrl-C, SIGTERM, -x or --maxfail: what was not reached is not_evaluated
     try:

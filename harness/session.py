@@ -52,6 +52,7 @@ class CertificationRun:
     replays: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # failed requirement → requests
     _exchanges: deque[tuple[int, Answer]] = field(default_factory=lambda: deque(maxlen=100))
     _ctx: CheckContext | None = None
+    jobs: int | None = None  # --sandbox-jobs: requirements checked in this many worker processes (harness/jobs.py)
 
     @classmethod
     def prepare(cls, profile: str, product: str, runner: str = "inprocess", seed: int | None = None,
@@ -185,7 +186,8 @@ class CertificationRun:
             product=ProductRef(id=self.manifest.id, version=self.manifest.version, digest=self.product_digest(),
                                name=self.manifest.name, vendor=self.manifest.vendor,
                                lender_type=self.manifest.lender_type),
-            scope=self.scope, runner={**self.runner.describe(), "startup_s": self.startup_s}, seed=self.seed,
+            scope=self.scope, runner={**self.runner.describe(), "startup_s": self.startup_s,
+                                      **({"jobs": self.jobs} if self.jobs else {})}, seed=self.seed,
             as_of=self.as_of, harness=HarnessInfo(version=__version__, python=platform.python_version()),
             counts=counts(results), started_at=self.started_at, finished_at=self.finished_at or _now(),
             selection=Selection(complete=self.selection is None and not self.interrupted,

@@ -252,7 +252,7 @@ class Performance(ErrorRate):
     max_p99_ms: Dec
 
 
-@check("ledger.performance", params=Performance)
+@check("ledger.performance", params=Performance, timed=True)
 def performance(ctx: CheckContext, p: Performance) -> None:
     """Throughput and latency of signed transfers, measured like Hyperledger Caliper (TPS, p50/p99).
 

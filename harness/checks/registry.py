@@ -39,6 +39,7 @@ class CheckSpec:
     func: CheckFunc
     params_model: type[Params]
     description: str
+    timed: bool = False  # it measures time (throughput, latency, recovery): with --jobs it runs alone
 
     @property
     def capability(self) -> str:
@@ -48,14 +49,15 @@ class CheckSpec:
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, *, params: type[Params] = Params) -> Callable[[CheckFunc], CheckFunc]:
-    """Register a check under ``capability.name``; a duplicate name is a usage error."""
+def check(name: str, *, params: type[Params] = Params, timed: bool = False) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check under ``capability.name``; a duplicate name is a usage error. ``timed``: the check
+    measures time, so a parallel run (harness/jobs.py) checks it alone, after the others."""
 
     def register(func: CheckFunc) -> CheckFunc:
         if name in _REGISTRY:
             raise IncorrectUsage(f"check {name!r} is registered twice ({_REGISTRY[name].func.__module__})")
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = CheckSpec(name, func, params, doc[0] if doc else "")
+        _REGISTRY[name] = CheckSpec(name, func, params, doc[0] if doc else "", timed)
         return func
 
     return register

@@ -126,7 +126,7 @@ class RecoveryParams(Params):
     restarts: int = Field(2, ge=1, le=100, description="kill -9 and restart cycles (0 would test nothing)")
 
 
-@check("resilience.recovery_time", params=RecoveryParams)
+@check("resilience.recovery_time", params=RecoveryParams, timed=True)
 def recovery_time(ctx: CheckContext, p: RecoveryParams) -> None:
     """After kill -9 the product serves again within the RTO, holding what it acknowledged."""
     client = ctx.client(ResilienceClient)

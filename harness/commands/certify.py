@@ -1,4 +1,4 @@
-"""sandbox certify PRODUCT_DIR --profile NAME_OR_PATH [--runner] [--out] [--seed]"""
+"""sandbox certify PRODUCT_DIR --profile NAME_OR_PATH [--runner] [--out] [--seed] [--jobs N]"""
 
 from __future__ import annotations
 
@@ -32,6 +32,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=date_type, metavar="YYYY-MM-DD",
                         help="the run's date for every check that needs 'today' (default: today, UTC)")
     parser.add_argument("--waivers", metavar="FILE", help="waivers file (YAML); see harness/waivers.py")
+    parser.add_argument("--jobs", type=jobs_type, metavar="N",
+                        help="check the requirements in N worker processes, each on a product of its own "
+                             "(in-process runner only; the verdict is the same for every N)")
+
+
+def jobs_type(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of worker processes, e.g. 2; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 worker process, got {text!r}")
+    return value
 
 
 def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_path: str, as_of: date) -> list[str]:
@@ -43,6 +56,7 @@ def pytest_arguments(args: argparse.Namespace, seed: int, out: Path, profile_pat
         f"--alluredir={out / 'allure-results'}", "--clean-alluredir", f"--junitxml={out / 'junit.xml'}",
         "-W", "ignore::DeprecationWarning",
         *([f"--sandbox-waivers={args.waivers}"] if getattr(args, "waivers", None) else []),
+        *([f"--sandbox-jobs={args.jobs}"] if getattr(args, "jobs", None) else []),
     ]
 
 
@@ -89,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.strip():
         raise IncorrectUsage("--out: must not be empty; name a folder, or leave --out out for "
                              "results/<product>-<profile>")
+    if getattr(args, "jobs", None) and args.runner != "inprocess":
+        raise IncorrectUsage(f"--jobs: only an in-process run checks requirements in parallel (a {args.runner} run "
+                             "keeps one product for all of them); drop --jobs or use --runner inprocess")
     prepared = CertificationRun.prepare(args.profile, args.product, args.runner, args.seed,
                                         args.waivers, args.as_of)  # validates input, decides the scope
     out = checked_out(Path(args.out or f"results/{prepared.manifest.id}-{prepared.profile.id}"), prepared.manifest,

@@ -1,0 +1,187 @@
+"""Parallel requirements (``--sandbox-jobs N``, ``sandbox certify --jobs N``) for in-process products.
+
+Each selected requirement is checked in a pool of N worker processes, on a product started for that requirement
+alone, with the run's seed and as-of date. Its result therefore depends only on the profile, the product, the
+seed and the as-of date: never on which requirement ran before it, on which worker ran it, or on N (so
+``--jobs 1`` and ``--jobs 2`` give the same document, timestamps and durations aside). The main pytest process
+still reports every requirement in profile order (one test item each, Allure, JUnit, verdict.json, the evidence
+bundle), from the outcome a worker sends back: what a check found is reported exactly as if it ran there.
+
+Workers are spawned (never forked: the main process runs threads) and ignore SIGINT, so an interrupt reaches the
+main process only; it stops the pool and leaves the requirements not yet reported ``not_evaluated``. A worker
+that dies (a product that calls ``os._exit`` in-process) breaks the requirements it had not finished, never the
+run. A check that measures time (``@check(..., timed=True)``: throughput, latency) is checked alone, after all
+the others, one at a time, so no other requirement's load skews what it measures. Containers are not
+parallelised here: a container run keeps one product for all its requirements.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from harness.errors import CertificationFailure
+from harness.interrupts import InterruptFlag, RunInterrupted
+
+if TYPE_CHECKING:
+    from harness.session import CertificationRun
+
+Kind = Literal["passed", "failed", "broken", "not_evaluated"]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a worker needs to prepare the same run as the main process (names and paths, no objects)."""
+
+    profile: str
+    product: str
+    seed: int
+    as_of: date
+
+
+@dataclass
+class Outcome:
+    """What checking one requirement found, as plain data (it crosses a process boundary)."""
+
+    kind: Kind
+    message: str = ""
+    counterexample: Any = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    examples: int = 0
+    statistics: dict[str, Any] | None = None
+    duration_s: float = 0.0
+    startup_s: float | None = None
+    replay: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RemoteError(Exception):
+    """A requirement broke in a worker (the harness's or the environment's fault): its message as there."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_one(spec: JobSpec, requirement_id: str) -> Outcome:
+    """Check one requirement on a product started for it alone (runs in a worker process)."""
+    from harness.checks.registry import get_check
+    from harness.errors import NotEvaluable
+    from harness.session import CertificationRun
+
+    run = CertificationRun.prepare(spec.profile, spec.product, "inprocess", spec.seed, None, spec.as_of)
+    req = run.profile.requirement(requirement_id)
+    outcome = Outcome("passed")
+    ctx = None
+    started = time.perf_counter()
+    try:
+        ctx = run.context(req)
+        started = time.perf_counter()  # product start-up is timed apart, as startup_s
+        get_check(req.check).func(ctx, run.params[req.id])
+    except NotEvaluable as exc:
+        outcome = Outcome("not_evaluated", message=str(exc))
+    except CertificationFailure as exc:
+        outcome = Outcome("failed", message=exc.message, counterexample=exc.counterexample,
+                          evidence=dict(exc.evidence))
+        outcome.replay = run.failing_exchanges()
+    except Exception as exc:  # what the main process would classify as broken, with the message it would give
+        outcome = Outcome("broken", message=getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+    finally:
+        outcome.duration_s = time.perf_counter() - started
+        outcome.startup_s = run.startup_s
+        if ctx is not None:
+            outcome.examples, outcome.statistics = ctx.examples, ctx.statistics
+            outcome.evidence = {**ctx.evidence, **outcome.evidence}
+        try:
+            log = run.runner.logs()
+        except Exception as exc:  # a log we cannot read must not turn a result into an error
+            log = f"(product log unavailable: {exc})"
+        if log.strip():
+            outcome.evidence.setdefault("product log", log[-200_000:])
+        run.close()
+    return outcome
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class JobPool:
+    """N worker processes checking requirements; ``outcome`` waits for one, watching the run's interrupt flag."""
+
+    def __init__(self, spec: JobSpec, jobs: int) -> None:
+        self.spec = spec
+        self.jobs = jobs
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_ignore_interrupts)
+        self._futures: dict[str, Future[Outcome]] = {}
+
+    def submit(self, requirement_ids: list[str], timed: frozenset[str] = frozenset()) -> None:
+        """Start the untimed requirements (in profile order); the timed ones follow alone, once those are done."""
+        untimed = [r for r in requirement_ids if r not in timed]
+        for req_id in untimed:
+            self._futures[req_id] = self._pool.submit(check_one, self.spec, req_id)
+        later = [r for r in requirement_ids if r in timed]
+        for req_id in later:
+            self._futures[req_id] = Future()
+        if later:
+            first = [self._futures[r] for r in untimed]
+            threading.Thread(target=self._one_at_a_time, args=(first, later), daemon=True,
+                             name="sandbox-timed-requirements").start()
+
+    def _one_at_a_time(self, first: list[Future[Outcome]], later: list[str]) -> None:
+        wait(first)
+        for req_id in later:
+            placeholder = self._futures[req_id]
+            try:
+                placeholder.set_result(self._pool.submit(check_one, self.spec, req_id).result())
+            except BaseException as exc:  # the pool broke or was shut down: the outcome says so
+                placeholder.set_exception(exc)
+
+    def __contains__(self, requirement_id: str) -> bool:
+        return requirement_id in self._futures
+
+    def outcome(self, requirement_id: str, interrupt: InterruptFlag) -> Outcome:
+        future = self._futures[requirement_id]
+        while True:
+            if interrupt.is_set:
+                raise RunInterrupted(f"interrupted by {interrupt.signal}")
+            try:
+                return future.result(timeout=0.2)
+            except FutureTimeout:
+                continue
+            except Exception as exc:  # the worker died (BrokenProcessPool) or the outcome could not be sent
+                return Outcome("broken", message=f"the worker checking {requirement_id} was lost: "
+                                                 f"{type(exc).__name__}: {exc}")
+
+    def close(self, *, interrupted: bool = False) -> None:
+        """Stop the pool; after an interrupt, without waiting for the requirements still being checked."""
+        if interrupted:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_pool(run: CertificationRun, profile: str, product: str, chosen: list[str]) -> JobPool:
+    """A pool of ``run.jobs`` workers, already checking the chosen requirements that apply to the product."""
+    from harness.checks.registry import get_check
+
+    pool = JobPool(JobSpec(profile, product, run.seed, run.as_of), run.jobs or 1)
+    applicable = [r for r in chosen if run.not_applicable(run.profile.requirement(r)) is None]
+    pool.submit(applicable, frozenset(r for r in applicable if get_check(run.profile.requirement(r).check).timed))
+    return pool
+
+
+def replay_outcome(outcome: Outcome) -> None:
+    """Re-raise a worker's finding in the main process, as the check would have raised it there."""
+    if outcome.kind == "failed":
+        raise CertificationFailure(outcome.message, counterexample=outcome.counterexample,
+                                   evidence=outcome.evidence)
+    if outcome.kind == "broken":
+        raise RemoteError(outcome.message)
