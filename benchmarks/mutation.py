@@ -534,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
             todo.append(i)
     print(f"{len(plan)} mutants ({len(results)} cached, {len(todo)} to run) with {args.workers} "
           f"worker(s); harness digest {hkey}", flush=True)
+    if args.report_only and len(results) < len(plan):
+        print(f"report only: {len(plan) - len(results)} mutant(s) have no cached result under these options "
+              f"(the cache key holds --first-failure, --as-of {as_of}, the product and the harness digest: give "
+              "the options of the run that certified them); they are left out of the tables", flush=True)
     started = time.perf_counter()
     if todo and not baseline_passes(plan, todo, requirements, args, extra_args):
         return 2
