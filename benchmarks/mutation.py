@@ -14,6 +14,11 @@ resilience requirements are skipped):
     invalid    the mutant does not compile or its module does not import: not counted
     equivalent a survivor reviewed in benchmarks/mutation_equivalent.yaml: score = killed / (mutants - equivalent)
 
+``--runner docker`` certifies each mutant in a container instead, with only those container-only requirements
+(a kill -9 and a restart on the product's data volume: the journal replay of a booking store is reached by
+nothing else); each mutant's image is built from its own copy and removed after the run. A mutant killed in
+either mode is killed; the two tables add up by hand (the note says how).
+
 Results are cached in results/mutation-cache/ by (product folder content hash, mutant id, harness digest, run
 options), so a rerun only certifies what changed.
 
@@ -21,12 +26,14 @@ options), so a rerun only certifies what changed.
     .venv/bin/python benchmarks/mutation.py --products xborder-payments --sample 20 --seed 1
     .venv/bin/python benchmarks/mutation.py --changed            # only decision modules changed vs origin/main
     .venv/bin/python benchmarks/mutation.py --list               # enumerate mutants, run nothing
+    .venv/bin/python benchmarks/mutation.py --products rural-microloan --files bookings.py --runner docker
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
 import hashlib
 import json
@@ -235,14 +242,16 @@ def apply(source: str, m: Mutant) -> str:
 
 # -- selection, cache ----------------------------------------------------------------------------------------
 
-def requirements_for(product: str) -> list[str]:
+def requirements_for(product: str, runner: str = "inprocess") -> list[str]:
+    """In-process: every requirement of the product's capabilities but the container-only ones; docker:
+    only those (the others are the in-process run's)."""
     from harness.manifests import load_manifest
     from harness.profiles import load_profile
 
     capabilities = set(load_manifest(ROOT / "products" / product).capabilities)
     profile = load_profile(PRODUCTS[product][0])
     return [r.id for r in profile.requirements
-            if r.capability in capabilities and not r.id.startswith(CONTAINER_ONLY)]
+            if r.capability in capabilities and r.id.startswith(CONTAINER_ONLY) == (runner == "docker")]
 
 
 def _git(*args: str) -> str:
@@ -319,13 +328,27 @@ def run_one(spec: dict[str, Any]) -> dict[str, Any]:
             return {"outcome": "invalid", "detail": f"import: {last}", "statuses": {}, "seconds": 0.0}
         from harness.api import certify, selected
 
+        runner = spec.get("runner", "inprocess")
         doc = certify(folder, PRODUCTS[m.product][0], only=spec["requirements"], seed=SEED,
-                      as_of=date.fromisoformat(spec["as_of"]),
+                      as_of=date.fromisoformat(spec["as_of"]), runner=runner,
                       out=Path(tmp) / "out", extra_args=spec.get("extra_args", ()))
+        if runner == "docker" and not spec.get("baseline"):
+            remove_image(doc)
         statuses = selected(doc)
     values = set(statuses.values())
     outcome = "killed" if "failed" in values else "crashed" if "broken" in values else "survived"
     return {"outcome": outcome, "statuses": statuses, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def remove_image(doc: dict[str, Any]) -> None:
+    """The mutant's image (tagged by its own context digest, so never reused): removed, not left to pile up."""
+    import docker
+
+    image = (doc.get("runner") or {}).get("image") or {}
+    if not image.get("id"):
+        return
+    with contextlib.suppress(docker.errors.DockerException):  # best effort: a leftover costs disk, not a result
+        docker.from_env().images.remove(image["id"], force=True)
 
 
 def child_main(spec_file: str) -> None:
@@ -339,14 +362,15 @@ def child_main(spec_file: str) -> None:
 
 
 def run_in_process(m: Mutant, requirements: list[str], timeout: float, extra_args: list[str], as_of: date,
-                   baseline: bool = False) -> dict[str, Any]:
+                   baseline: bool = False, runner: str = "inprocess") -> dict[str, Any]:
     """Run one mutant (``baseline``: the unmutated product) in its own Python process (certify runs pytest
     in-process); kill it on timeout."""
     with tempfile.TemporaryDirectory(prefix="mutation-spec-") as tmp:
         spec_file, result_file = Path(tmp) / "spec.json", Path(tmp) / "result.json"
         spec_file.write_text(json.dumps({"mutant": asdict(m), "requirements": requirements,
                                          "result": str(result_file), "extra_args": extra_args,
-                                         "as_of": as_of.isoformat(), "baseline": baseline}), encoding="utf-8")
+                                         "as_of": as_of.isoformat(), "baseline": baseline,
+                                         "runner": runner}), encoding="utf-8")
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(spec_file)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -371,7 +395,8 @@ def baseline_passes(plan: list[Mutant], todo: list[int], requirements: dict[str,
     ok = True
     for product in sorted({plan[i].product for i in todo}):
         first = next(plan[i] for i in todo if plan[i].product == product)
-        result = run_in_process(first, requirements[product], args.timeout, extra_args, args.as_of, baseline=True)
+        result = run_in_process(first, requirements[product], args.timeout, extra_args, args.as_of, baseline=True,
+                                runner=args.runner)
         bad = {k: v for k, v in result["statuses"].items() if v in ("failed", "broken")}
         if result["outcome"] in ("timeout", "error", "invalid") or bad:
             print(f"baseline: unmutated {product} does not pass under {PRODUCTS[product][0]} as of {args.as_of} "
@@ -471,7 +496,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="limit to these decision modules (path relative to the product or the repository)")
     parser.add_argument("--changed", action="store_true", help="only decision modules changed vs origin/main")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant (then: killed-by-timeout)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per mutant (then: killed-by-timeout); default 120, 600 with --runner docker")
+    parser.add_argument("--runner", choices=("inprocess", "docker"), default="inprocess",
+                        help="docker: each mutant in a container, with only the container-only requirements")
     parser.add_argument("--limit", type=int, default=None, help="only the first N mutants (after --sample)")
     parser.add_argument("--sample", type=int, default=None, help="a deterministic sample of K mutants per product")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
@@ -513,7 +541,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit is not None:
             mine = mine[:args.limit]
         if mine:
-            requirements[product] = requirements_for(product)
+            requirements[product] = requirements_for(product, args.runner)
+            if not requirements[product]:
+                print(f"{product}: no requirement of its profile needs --runner {args.runner}; skipped")
+                del requirements[product]
+                mine = []
         plan += mine
     if args.list:
         for m in plan:
@@ -522,7 +554,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     as_of = args.as_of
+    if args.timeout is None:
+        args.timeout = 600.0 if args.runner == "docker" else 120.0
     keys = {p: f"{product_digest(p)}|{hkey}|{SEED}|{as_of}|{','.join(requirements[p])}|{extra_args}"
+               + ("|docker" if args.runner == "docker" else "")
             for p in requirements}
     results: dict[int, dict[str, Any]] = {}
     todo: list[int] = []
@@ -543,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
         futures = {pool.submit(run_in_process, plan[i], requirements[plan[i].product], args.timeout, extra_args,
-                               as_of): i for i in todo}
+                               as_of, runner=args.runner): i for i in todo}
         for n, future in enumerate(as_completed(futures), 1):
             i = futures[future]
             m, result = plan[i], future.result()
