@@ -67,6 +67,7 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     finally:
         if out is None:  # nobody asked for the files: only the document is returned
             shutil.rmtree(out_dir, ignore_errors=True)
+            out_dir.with_name(out_dir.name + ".tar.gz").unlink(missing_ok=True)  # the bundle's archive, beside it
 
 
 def statuses(document: dict[str, Any]) -> dict[str, str]:

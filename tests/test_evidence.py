@@ -102,3 +102,14 @@ def test_replay_resends_the_failing_case(failing, tmp_path, capsys) -> None:
     assert "DIFFERS" in capsys.readouterr().out
     assert main(["replay", str(bundle), "--product", str(defect), "--requirement", "EV-CREDIT-002"]) == 2
     assert "no recorded failure for EV-CREDIT-002" in capsys.readouterr().err
+
+
+def test_certify_without_out_leaves_no_files(tmp_path, monkeypatch) -> None:
+    """Only the document is returned: neither the output folder nor its bundle archive stays behind (a
+    mutation or seed benchmark certifies hundreds of times)."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    doc = certify(Path("products/rural-microloan"), "chongqing", only=["NAT-CREDIT-007"])
+    assert doc["requirements"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
