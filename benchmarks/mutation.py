@@ -1,11 +1,8 @@
 """Mutation analysis: how many small defects in a reference product's decision modules does certification catch?
 
-Each mutant is one small change to one decision module (comparison flips, arithmetic swaps, constant tweaks,
-``and``/``or``, a dropped ``not``, an element removed from a set or tuple literal), made by a small stdlib
-``ast`` mutator that edits only the source span of the mutated node, so everything else in the file stays
-byte for byte. Every mutant is certified in-process, in its own process, on a copy of the product folder,
-under the product's profile with the requirements that can be evaluated in-process (container-only
-resilience requirements are skipped):
+Each mutant is one small change to one decision module, made by benchmarks/mutants.py. Every mutant is
+certified in-process, in its own process, on a copy of the product folder, under the product's profile with
+the requirements that can be evaluated in-process (container-only resilience requirements are skipped):
 
     killed     a selected requirement failed
     crashed    none failed but one was broken (the product crashed at start): counted as killed, shown apart
@@ -16,8 +13,8 @@ resilience requirements are skipped):
 
 ``--runner docker`` certifies each mutant in a container instead, with only those container-only requirements
 (a kill -9 and a restart on the product's data volume: the journal replay of a booking store is reached by
-nothing else); each mutant's image is built from its own copy and removed after the run. A mutant killed in
-either mode is killed; the two tables add up by hand (the note says how).
+nothing else); each mutant's image is built from its own copy and removed after the run. ``--runner both
+--report-only`` then reports the two cached runs as one: a mutant killed in either is killed.
 
 Results are cached in results/mutation-cache/ by (product folder content hash, mutant id, harness digest, run
 options), so a rerun only certifies what changed.
@@ -27,14 +24,13 @@ options), so a rerun only certifies what changed.
     .venv/bin/python benchmarks/mutation.py --changed            # only decision modules changed vs origin/main
     .venv/bin/python benchmarks/mutation.py --list               # enumerate mutants, run nothing
     .venv/bin/python benchmarks/mutation.py --products rural-microloan --files bookings.py --runner docker
+    .venv/bin/python benchmarks/mutation.py --products rural-microloan --runner both --report-only
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
-import copy
 import hashlib
 import json
 import os
@@ -45,19 +41,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+from mutants import Mutant, apply, mutants_of
+from mutation_report import MODES, merged, report
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "results" / "mutation-cache"
-EQUIVALENT = Path(__file__).resolve().parent / "mutation_equivalent.yaml"
 SEED = 20201
 AS_OF = datetime.now(UTC).date()  # default --as-of: a product's own clock (a model card's trained_at) is "now"
 CONTAINER_ONLY = ("NAT-RES-", "BC-LEDGER-005")  # need kill -9 / a restart on the same data volume
@@ -74,170 +69,6 @@ PRODUCTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "receivables-platform": ("shanghai", ("receivables_platform/platform.py",)),
     "ai-credit-model": ("beijing", ("ai_credit_model/model.py",)),
 }
-
-
-# -- the mutator ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Mutant:
-    product: str
-    file: str  # relative to the product folder
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    kind: str  # compare, binop, augassign, number, decimal, bool, boolop, not, drop-element
-    change: str  # human-readable "old -> new"
-    replacement: str  # source text that replaces [line:col, end_line:end_col)
-
-    @property
-    def id(self) -> str:
-        digest = hashlib.sha256(self.replacement.encode()).hexdigest()[:8]
-        return f"{self.file}:{self.line}:{self.col}:{self.kind}:{digest}"
-
-
-COMPARE_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
-    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
-    ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
-}
-BINOP_SWAP: dict[type[ast.operator], type[ast.operator]] = {
-    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
-}
-SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=", ast.In: "in",
-          ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not", ast.Add: "+", ast.Sub: "-", ast.Mult: "*",
-          ast.Div: "/", ast.And: "and", ast.Or: "or"}
-DECIMAL_NAMES = {"D", "Decimal"}
-
-
-def _skipped_spans(tree: ast.AST) -> set[int]:
-    """ids of nodes never mutated: annotations, docstrings, f-strings (their inner positions are unreliable)."""
-    skip: set[int] = set()
-
-    def under(node: ast.AST | None) -> None:
-        if node is not None:
-            skip.update(id(n) for n in ast.walk(node))
-
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            under(node.returns)
-            for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs, node.args.vararg,
-                      node.args.kwarg]:
-                if a is not None:
-                    under(a.annotation)
-        elif isinstance(node, ast.AnnAssign):
-            under(node.annotation)
-        elif isinstance(node, ast.JoinedStr):
-            under(node)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                under(first)
-    return skip
-
-
-def _decimal_literal_args(tree: ast.AST) -> set[int]:
-    """ids of the string constants that are the argument of ``Decimal("...")`` / ``D("...")``."""
-    found: set[int] = set()
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DECIMAL_NAMES
-                and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)):
-            found.add(id(node.args[0]))
-    return found
-
-
-def _last_digit_changed(text: str) -> str | None:
-    for i in range(len(text) - 1, -1, -1):
-        if text[i].isdigit():
-            digit = int(text[i])
-            return text[:i] + str(digit + 1 if digit < 9 else 8) + text[i + 1:]
-    return None
-
-
-def _variants(node: ast.AST, decimal_args: set[int]) -> Iterator[tuple[str, str, ast.AST]]:
-    """(kind, change, mutated copy of node) for every mutation of this node itself."""
-    if isinstance(node, ast.Compare):
-        for i, op in enumerate(node.ops):
-            new_op = COMPARE_SWAP.get(type(op))
-            if new_op is not None:
-                new = copy.deepcopy(node)
-                new.ops[i] = new_op()
-                yield "compare", f"{SYMBOL[type(op)]} -> {SYMBOL[new_op]}", new
-    elif isinstance(node, (ast.BinOp, ast.AugAssign)):
-        new_bin = BINOP_SWAP.get(type(node.op))
-        if new_bin is not None:
-            arith = copy.deepcopy(node)
-            arith.op = new_bin()
-            suffix = "=" if isinstance(node, ast.AugAssign) else ""
-            yield ("augassign" if suffix else "binop",
-                   f"{SYMBOL[type(node.op)]}{suffix} -> {SYMBOL[new_bin]}{suffix}", arith)
-    elif isinstance(node, ast.BoolOp):
-        logic = copy.deepcopy(node)
-        logic.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-        yield "boolop", f"{SYMBOL[type(node.op)]} -> {SYMBOL[type(logic.op)]}", logic
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        yield "not", "not x -> x", copy.deepcopy(node.operand)
-    elif isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, bool):
-            yield "bool", f"{value} -> {not value}", ast.Constant(not value)
-        elif isinstance(value, int):
-            for new_value in dict.fromkeys((value + 1, value - 1)):
-                yield "number", f"{value} -> {new_value}", ast.Constant(new_value)
-        elif isinstance(value, float):
-            yield "number", f"{value} -> {value * 10}", ast.Constant(value * 10)
-        elif isinstance(value, str) and id(node) in decimal_args:
-            changed = _last_digit_changed(value)
-            if changed is not None:
-                yield "decimal", f"Decimal('{value}') -> Decimal('{changed}')", ast.Constant(changed)
-    elif isinstance(node, (ast.Set, ast.Tuple)) and len(node.elts) >= 2:
-        if isinstance(node, ast.Tuple) and not isinstance(node.ctx, ast.Load):
-            return
-        for i, elt in enumerate(node.elts):
-            thinned = copy.deepcopy(node)
-            del thinned.elts[i]
-            shown = ast.unparse(elt)
-            yield "drop-element", f"drop {shown if len(shown) <= 40 else shown[:37] + '...'} from literal", thinned
-
-
-def mutants_of(product: str, rel: str, source: str) -> list[Mutant]:
-    """Every mutant of one decision module, in source order (deterministic)."""
-    tree = ast.parse(source)
-    skip = _skipped_spans(tree)
-    decimal_args = _decimal_literal_args(tree)
-    # a Tuple that is the slice of a subscript (x[a, b]) or an unpacking target is not a literal to thin out
-    slices = {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
-    # not thinned out either: the right side of a tuple unpacking (a, b = x, y: a crash, not a defect) and the
-    # records inside a table literal (dropping half of a (date, rate) pair only crashes)
-    slices |= {id(n.value) for n in ast.walk(tree)
-               if isinstance(n, ast.Assign) and any(isinstance(t, ast.Tuple) for t in n.targets)}
-    slices |= {id(e) for n in ast.walk(tree) if isinstance(n, (ast.Tuple, ast.List, ast.Set)) for e in n.elts
-               if isinstance(e, ast.Tuple)}
-    # in date(y, m, d) literals only the day moves (a rate table's effective day off by one)
-    slices |= {id(a) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-               and n.func.id == "date" and len(n.args) == 3 for a in n.args[:2]}
-    out: list[Mutant] = []
-    for node in ast.walk(tree):
-        if id(node) in skip or id(node) in slices or not isinstance(node, (ast.expr, ast.stmt)):
-            continue
-        if node.end_lineno is None or node.end_col_offset is None:
-            continue
-        for kind, change, new in _variants(node, decimal_args):
-            text = ast.unparse(new)
-            replacement = text if isinstance(node, ast.stmt) else f"({text})"
-            out.append(Mutant(product, rel, node.lineno, node.col_offset, node.end_lineno, node.end_col_offset,
-                              kind, change, replacement))
-    out.sort(key=lambda m: (m.line, m.col, m.kind, m.change))
-    return out
-
-
-def apply(source: str, m: Mutant) -> str:
-    """The source with the mutated node's span replaced (columns are UTF-8 byte offsets, as ast gives them)."""
-    lines = source.splitlines(keepends=True)
-    start = sum(len(x.encode()) for x in lines[:m.line - 1]) + m.col
-    end = sum(len(x.encode()) for x in lines[:m.end_line - 1]) + m.end_col
-    raw = source.encode()
-    return (raw[:start] + m.replacement.encode() + raw[end:]).decode()
 
 
 # -- selection, cache ----------------------------------------------------------------------------------------
@@ -409,84 +240,6 @@ def baseline_passes(plan: list[Mutant], todo: list[int], requirements: dict[str,
     return ok
 
 
-# -- the equivalent-mutant list and the report ---------------------------------------------------------------
-
-def load_equivalent() -> list[dict[str, Any]]:
-    if not EQUIVALENT.is_file():
-        return []
-    entries = yaml.safe_load(EQUIVALENT.read_text(encoding="utf-8")) or []
-    for e in entries:
-        missing = {"product", "file", "line", "mutation", "reason"} - set(e)
-        if missing:
-            raise SystemExit(f"{EQUIVALENT}: entry {e} lacks {sorted(missing)}")
-    return list(entries)
-
-
-def is_equivalent(m: Mutant, entries: list[dict[str, Any]]) -> bool:
-    return any(e["product"] == m.product and e["file"] == m.file and int(e["line"]) == m.line
-               and e["mutation"] == m.change and int(e.get("col", m.col)) == m.col for e in entries)
-
-
-def report(results: list[tuple[Mutant, dict[str, Any]]], requirements: dict[str, list[str]]) -> None:
-    entries = load_equivalent()
-    counted = [(m, r) for m, r in results if r["outcome"] not in ("invalid", "error")]
-    print("\n== per product (killed = failed + crashed + timeout; score = killed / (mutants - equivalent))")
-    print(f"{'product':22} {'mutants':>7} {'killed':>6} {'failed':>6} {'crashed':>7} {'timeout':>7} "
-          f"{'survived':>8} {'equiv':>5} {'invalid':>7} {'error':>5} {'score':>7}")
-    for product in sorted({m.product for m, _ in results}):
-        mine = [(m, r) for m, r in counted if m.product == product]
-        c = Counter(r["outcome"] for _, r in mine)
-        allc = Counter(r["outcome"] for m, r in results if m.product == product)
-        killed = c["killed"] + c["crashed"] + c["timeout"]
-        equivalent = sum(1 for m, r in mine if r["outcome"] == "survived" and is_equivalent(m, entries))
-        denominator = len(mine) - equivalent
-        score = f"{100 * killed / denominator:.1f} %" if denominator else "-"
-        print(f"{product:22} {len(mine):7} {killed:6} {c['killed']:6} {c['crashed']:7} {c['timeout']:7} "
-              f"{c['survived']:8} {equivalent:5} {allc['invalid']:7} {allc['error']:5} {score:>7}")
-        for f in sorted({m.file for m, _ in mine}):
-            fm = [(m, r) for m, r in mine if m.file == f]
-            fk = sum(1 for _, r in fm if r["outcome"] in ("killed", "crashed", "timeout"))
-            fe = sum(1 for m, r in fm if r["outcome"] == "survived" and is_equivalent(m, entries))
-            fs = f"{100 * fk / (len(fm) - fe):.1f} %" if len(fm) > fe else "-"
-            print(f"  {f:38} mutants {len(fm):4}  killed {fk:4}  survived {len(fm) - fk:4}  equiv {fe:3}  {fs}")
-    print("\n== per requirement (mutants = evaluated on; killed = this requirement failed or broke; a mutant can be"
-          " killed by several; survived = mutants nothing caught; equiv = of those, reviewed equivalent)")
-    print(f"{'product':22} {'requirement':16} {'mutants':>7} {'killed':>6} {'failed':>6} {'broken':>6} "
-          f"{'survived':>8} {'equiv':>5}")
-    for product in sorted({m.product for m, _ in results}):
-        mine = [(m, r) for m, r in counted if m.product == product]
-        survivors = [m for m, r in mine if r["outcome"] == "survived"]
-        equivalent = sum(1 for m in survivors if is_equivalent(m, entries))
-        per: dict[str, Counter[str]] = defaultdict(Counter)
-        for _, r in mine:
-            for rid, status in r["statuses"].items():
-                per[rid]["evaluated"] += status in ("passed", "failed", "broken")
-                per[rid][status] += 1
-        for rid in requirements.get(product, []):
-            c = per[rid]
-            print(f"{product:22} {rid:16} {c['evaluated']:7} {c['failed'] + c['broken']:6} {c['failed']:6} "
-                  f"{c['broken']:6} {len(survivors):8} {equivalent:5}")
-    timeouts = [(m, r) for m, r in results if r["outcome"] == "timeout"]
-    if timeouts:
-        print("\n== timeouts (counted as killed)")
-        for m, r in timeouts:
-            print(f"  {m.product}/{m.file}:{m.line}  {m.change}  ({r['seconds']} s)")
-    odd = [(m, r) for m, r in results if r["outcome"] in ("invalid", "error")]
-    if odd:
-        print("\n== invalid / error (not counted)")
-        for m, r in odd:
-            print(f"  {r['outcome']:8} {m.product}/{m.file}:{m.line}  {m.change}  {r.get('detail', '')[:100]}")
-    print("\n== survivors (E = reviewed equivalent in benchmarks/mutation_equivalent.yaml; selected = the"
-          " requirements certified, 'all' = every in-process requirement listed above for the product)")
-    for m, r in sorted(counted, key=lambda x: (x[0].product, x[0].file, x[0].line, x[0].col)):
-        if r["outcome"] == "survived":
-            mark = "E" if is_equivalent(m, entries) else " "
-            chosen = sorted(r["statuses"])
-            shown = "all" if chosen == sorted(requirements.get(m.product, [])) else ",".join(chosen)
-            print(f"  {mark} {m.product}/{m.file}:{m.line}:{m.col}  {m.change}   [{m.kind}] -> {m.replacement[:70]}"
-                  f"   selected: {shown}")
-
-
 # -- main ----------------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -498,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds per mutant (then: killed-by-timeout); default 120, 600 with --runner docker")
-    parser.add_argument("--runner", choices=("inprocess", "docker"), default="inprocess",
-                        help="docker: each mutant in a container, with only the container-only requirements")
+    parser.add_argument("--runner", choices=("inprocess", "docker", "both"), default="inprocess",
+                        help="docker: each mutant in a container, with only the container-only requirements; "
+                             "both (with --report-only): a mutant killed by either cached run is killed")
     parser.add_argument("--limit", type=int, default=None, help="only the first N mutants (after --sample)")
     parser.add_argument("--sample", type=int, default=None, help="a deterministic sample of K mutants per product")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
@@ -516,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the runs' as-of date (default today, UTC: the products' own clocks say now)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.runner == "both" and not args.report_only:
+        parser.error("--runner both only reports what was cached: run --runner inprocess and --runner docker "
+                     "first, then add --report-only")
     if args.child:
         child_main(args.child)
         return 0
@@ -541,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit is not None:
             mine = mine[:args.limit]
         if mine:
-            requirements[product] = requirements_for(product, args.runner)
+            requirements[product] = [r for mode in MODES[args.runner] for r in requirements_for(product, mode)]
             if not requirements[product]:
                 print(f"{product}: no requirement of its profile needs --runner {args.runner}; skipped")
                 del requirements[product]
@@ -556,15 +313,15 @@ def main(argv: list[str] | None = None) -> int:
     as_of = args.as_of
     if args.timeout is None:
         args.timeout = 600.0 if args.runner == "docker" else 120.0
-    keys = {p: f"{product_digest(p)}|{hkey}|{SEED}|{as_of}|{','.join(requirements[p])}|{extra_args}"
-               + ("|docker" if args.runner == "docker" else "")
-            for p in requirements}
+    keys = {mode: {p: f"{product_digest(p)}|{hkey}|{SEED}|{as_of}|{','.join(requirements_for(p, mode))}|"
+                      f"{extra_args}" + ("|docker" if mode == "docker" else "") for p in requirements}
+            for mode in MODES[args.runner]}
     results: dict[int, dict[str, Any]] = {}
     todo: list[int] = []
     for i, m in enumerate(plan):
-        path = cache_path(m, keys[m.product])
-        if not args.no_cache and path.is_file():
-            results[i] = json.loads(path.read_text(encoding="utf-8"))
+        paths = [cache_path(m, keys[mode][m.product]) for mode in MODES[args.runner]]
+        if not args.no_cache and all(path.is_file() for path in paths):
+            results[i] = merged([json.loads(path.read_text(encoding="utf-8")) for path in paths])
         elif not args.report_only:
             todo.append(i)
     print(f"{len(plan)} mutants ({len(results)} cached, {len(todo)} to run) with {args.workers} "
@@ -584,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             m, result = plan[i], future.result()
             results[i] = result
             if result["outcome"] != "error":
-                path = cache_path(m, keys[m.product])
+                path = cache_path(m, keys[args.runner][m.product])
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps({**result, "mutant": m.id}), encoding="utf-8")
             bad = ",".join(k for k, v in result["statuses"].items() if v in ("failed", "broken")) or "-"
