@@ -99,11 +99,16 @@ def changed_files() -> set[str]:
 
 
 def harness_digest() -> str:
-    """The harness commit plus the content of harness/ as it is (others may have uncommitted edits)."""
-    h = hashlib.sha256(_git("rev-parse", "HEAD").encode())
-    for path in sorted((ROOT / "harness").rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    """The content of everything a certification reads besides the mutated product: harness/ (checks,
+    contracts, runners), sandbox_profiles/, schemas/, every product folder (a product's ``sources`` may name
+    another's) and pyproject.toml (the pinned packages). Content, not the commit: a commit that changes none of
+    these (a benchmark, a test, a note) keeps every cached result."""
+    h = hashlib.sha256()
+    for top in ("harness", "sandbox_profiles", "schemas", "products", "pyproject.toml"):
+        base = ROOT / top
+        for path in sorted([base] if base.is_file() else base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 
