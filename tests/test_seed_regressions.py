@@ -9,6 +9,12 @@
 - guangzhou seeds 3, 6, 12, 13, 21, 22, 25, 29, 39, 41, GZ-IFACE-001: a generated valid payment of 0.100 CNY,
   finer than CNY's minor units, which the product refuses (now the contract's typed 422 minor-units problem).
 - guangzhou seed 30, GZ-XB-010: the canary CVV was the PAN's last four digits, which a product may show.
+- chongqing seed 27, NAT-CREDIT-006 (2026-12-03, after the credit strategies stopped drawing pinned fields): a
+  delinquent applicant with 10,095 a year asking 1,000 over one month. The check read the order of the reasons
+  (delinquencies first) as if affordability were out of play, because the loan was a tenth of the yearly income;
+  but its monthly payment exceeds the monthly income, so repairing delinquencies alone still declines (debt
+  burden) while repairing income lifts both. The order is now read only when the monthly principal is also
+  at most a tenth of the monthly income.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ XBORDER = ROOT / "products" / "xborder-payments"
     (REFERENCE_CREDIT, "chongqing", 3, ["NAT-CREDIT-012"]),
     (XBORDER, "guangzhou", 3, ["GZ-IFACE-001"]),
     (XBORDER, "guangzhou", 30, ["GZ-XB-010"]),
+    (REFERENCE_CREDIT, "chongqing", 27, ["NAT-CREDIT-006"]),
 ])
 def test_the_reference_passes_where_the_seed_benchmark_found_a_false_finding(
         product: Path, profile: str, seed: int, requirements: list[str]) -> None:
@@ -68,3 +75,15 @@ def test_an_amount_finer_than_the_currency_gets_the_typed_problem(monkeypatch: p
         answer = http.post("/v1/xb/payments", json=body)
     assert answer.status_code == 422
     assert answer.json()["type"] == "urn:sandbox:xb:minor-units"
+
+
+@pytest.mark.unit
+def test_a_short_term_makes_a_small_loan_unaffordable_for_the_reason_order() -> None:
+    """The seed-27 application: a tenth of the yearly income, but over one month it is more than the monthly
+    income, so the order of its reasons is not read; over twelve months it is."""
+    from harness.checks.credit_reasons import _affordable
+
+    app = {"applicant": {"annual_incomes": ["9999.98", "9999.98", "10285.70"], "monthly_debt_payments": "0.00",
+                         "existing_balance": "0.00"}, "loan": {"amount": "1000.00", "term_months": 1}}
+    assert not _affordable(app)
+    assert _affordable({**app, "loan": {"amount": "1000.00", "term_months": 12}})

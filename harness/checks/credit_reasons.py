@@ -109,13 +109,16 @@ def reason_codes(ctx: CheckContext, p: ReasonCodes) -> None:
 
 
 def _affordable(app: dict[str, Any]) -> bool:
-    """No other debt, no balance, and a loan of at most a tenth of the average yearly income: affordability is
-    not in play, so repairing one feature moves only the applicant's creditworthiness, and the order of the
-    reasons can be read from what each repair does alone."""
-    a = app["applicant"]
+    """No other debt, no balance, a loan of at most a tenth of the average yearly income, and its monthly
+    principal at most a tenth of the monthly income (a short term turns a small loan into a large payment:
+    1,000 over one month against 841 a month): affordability is not in play, so repairing one feature moves
+    only the applicant's creditworthiness, and the order of the reasons can be read from what each repair does
+    alone."""
+    a, loan = app["applicant"], app["loan"]
     average = sum((dec(x) for x in a["annual_incomes"]), Decimal(0)) / len(a["annual_incomes"])
+    amount = dec(loan["amount"])
     return dec(a["monthly_debt_payments"]) == 0 and dec(a["existing_balance"]) == 0 and (
-        dec(app["loan"]["amount"]) * 10 <= average)
+        amount * 10 <= average) and amount / int(loan["term_months"]) * 10 <= average / 12
 
 
 def _field(app: dict[str, Any], feature: str, schema: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
