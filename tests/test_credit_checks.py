@@ -76,7 +76,7 @@ def test_some_defects_answer_through_the_batch_operation() -> None:
 NEW_DEFECTS = ["credit-lpr-cut-late", "credit-due-30-days", "credit-debt-bonus", "credit-dti-ignores-debt",
                "credit-decline-not-automatic", "credit-reasons-alphabetical", "credit-reasons-every-feature",
                "credit-total-payment-level", "credit-balance-as-income", "credit-purpose-reason-undeclared",
-               "credit-no-income-500", "credit-interest-free-lump"]
+               "credit-no-income-500", "credit-interest-free-lump", "credit-debt-reason-undeclared"]
 
 
 @pytest.mark.parametrize("name", NEW_DEFECTS)

@@ -29,7 +29,9 @@ def reason_cases() -> list[dict[str, Any]]:
     delinquency at all, one that stays declined with its income repaired (income must then drop out of the
     reasons), one whose existing balance sits just under the micro-loan cap of a high income (the reason is
     the balance, which no higher income moves), the two policy declines (a prohibited purpose, a bullet loan
-    beyond its term: their codes must be declared too), and the declines of the risk grid."""
+    beyond its term: their codes must be declared too), a creditworthy applicant whose other debt payments take
+    almost all of the monthly income (a debt-burden decline: its code declared and specific), and the declines
+    of the risk grid."""
     base = risk_grid(amount="2000.00")[0]  # a loan small enough that affordability is not in play
 
     def applicant(**fields: Any) -> dict[str, Any]:
@@ -47,6 +49,7 @@ def reason_cases() -> list[dict[str, Any]]:
             applicant(annual_incomes=["1200000.00"] * 3, delinquencies_24m=0, existing_balance="299500.00"),
             {**strong, "loan": {**strong["loan"], "purpose": "securities"}},
             {**strong, "loan": {**strong["loan"], "repayment_type": "bullet", "term_months": 36}},
+            {**strong, "applicant": {**strong["applicant"], "monthly_debt_payments": "9500.00"}},
             *risk_grid()]
 
 
