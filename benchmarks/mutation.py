@@ -14,7 +14,8 @@ the requirements that can be evaluated in-process (container-only resilience req
 ``--runner docker`` certifies each mutant in a container instead, with only those container-only requirements
 (a kill -9 and a restart on the product's data volume: the journal replay of a booking store is reached by
 nothing else); each mutant's image is built from its own copy and removed after the run. ``--runner both
---report-only`` then reports the two cached runs as one: a mutant killed in either is killed.
+--report-only`` then reports the two cached runs as one: a mutant killed in either is killed (its in-process
+result is needed; a container result counts where one was run, e.g. only for the modules with restart code).
 
 Results are cached in results/mutation-cache/ by (product folder content hash, mutant id, harness digest, run
 options), so a rerun only certifies what changed.
@@ -325,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     todo: list[int] = []
     for i, m in enumerate(plan):
         paths = [cache_path(m, keys[mode][m.product]) for mode in MODES[args.runner]]
+        if args.runner == "both":  # the in-process result is needed; a container result adds to it where run
+            paths = paths[:1] + [path for path in paths[1:] if path.is_file()]
         if not args.no_cache and all(path.is_file() for path in paths):
             results[i] = merged([json.loads(path.read_text(encoding="utf-8")) for path in paths])
         elif not args.report_only:
