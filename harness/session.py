@@ -24,6 +24,7 @@ from harness.manifests import Manifest, load_manifest
 from harness.profiles import Profile, Requirement, load_profile
 from harness.runners import Runner, get_runner
 from harness.scope import not_applicable_rule, product_scope
+from harness.strategies import ids
 from harness.verdict import RequirementResult, Status, Verdict, counts, decide, reasons
 from harness.waivers import WaiverSet, select_waivers, waiver_record
 from harness.wire import Answer, ProductHttp
@@ -53,6 +54,7 @@ class CertificationRun:
     _exchanges: deque[tuple[int, Answer]] = field(default_factory=lambda: deque(maxlen=100))
     _ctx: CheckContext | None = None
     jobs: int | None = None  # --sandbox-jobs: requirements checked in this many worker processes (harness/jobs.py)
+    runner_info: dict[str, Any] | None = None  # with jobs in containers: what lane 0's runner describes
 
     @classmethod
     def prepare(cls, profile: str, product: str, runner: str = "inprocess", seed: int | None = None,
@@ -93,6 +95,7 @@ class CertificationRun:
     def context(self, req: Requirement) -> CheckContext:
         http = self.ensure_started()
         self.runner.begin_requirement(req.id)
+        ids.begin(self.profile.requirements.index(req))  # its identifiers, whatever ran before in this process
         self._exchanges.clear()
         self._ctx = CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
                                  http=http, control=self.runner, as_of=self.as_of, interrupt=self.interrupt)
@@ -186,7 +189,7 @@ class CertificationRun:
             product=ProductRef(id=self.manifest.id, version=self.manifest.version, digest=self.product_digest(),
                                name=self.manifest.name, vendor=self.manifest.vendor,
                                lender_type=self.manifest.lender_type),
-            scope=self.scope, runner={**self.runner.describe(), "startup_s": self.startup_s,
+            scope=self.scope, runner={**(self.runner_info or self.runner.describe()), "startup_s": self.startup_s,
                                       **({"jobs": self.jobs} if self.jobs else {})}, seed=self.seed,
             as_of=self.as_of, harness=HarnessInfo(version=__version__, python=platform.python_version()),
             counts=counts(results), started_at=self.started_at, finished_at=self.finished_at or _now(),

@@ -4,7 +4,6 @@ property of every transfer (sanctions screening: cross_border_screening)."""
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
 from harness.errors import HarnessError
 from harness.money import fmt
+from harness.strategies import ids
 from harness.strategies.cross_border import (
     at,
     money,
@@ -28,7 +28,6 @@ from harness.strategies.cross_border import (
     unique_id,
 )
 
-_RUN = itertools.count(1)
 Threshold = Annotated[Dec, Field(gt=0, le=Decimal("1000000000"))]
 """A threshold: a positive amount (0 or less would make every payment reportable)."""
 
@@ -50,7 +49,7 @@ def annual_quota(ctx: CheckContext, p: QuotaParams) -> None:
     class Quota(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            run = next(_RUN)
+            run = ids.fresh()
             self.people = [f"Q{run:06d}P{i}" for i in range(p.persons)]
             self.used: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
             self.day = p.first_day
@@ -137,7 +136,7 @@ def large_value_reports(ctx: CheckContext, p: ReportParams) -> None:
     class Reports(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.run = next(_RUN)
+            self.run = ids.fresh()
             self.people = [f"R{self.run:06d}P{i}" for i in range(p.persons)]
             self.totals: dict[tuple[str, date, str], Decimal] = defaultdict(Decimal)
             self.day = p.first_day

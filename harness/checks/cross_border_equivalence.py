@@ -10,7 +10,6 @@ the oracle within the tolerance and with its own per-purchase equivalents exactl
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -33,9 +32,9 @@ from harness.checks.registry import Params, check
 from harness.contracts.cross_border import CrossBorderClient
 from harness.money import fmt, quantum
 from harness.oracles import ecb_rate
+from harness.strategies import ids
 from harness.strategies.cross_border import at, unique_id
 
-_RUN = itertools.count(1)
 FRACTIONS = (Decimal("0.3"), Decimal("0.45"), Decimal("0.6"), Decimal("0.7"))
 
 
@@ -147,7 +146,7 @@ def usd_equivalence(ctx: CheckContext, p: EquivalenceParams) -> None:
     @ctx.given(currency=st.sampled_from(p.currencies), day=days, share=st.sampled_from(FRACTIONS),
                explicit=explicit)
     def prop(currency: str, day: date, share: Decimal) -> None:
-        run = next(_RUN)
+        run = ids.fresh()
         quota(currency, day, share, f"EQ{run:06d}Q")
         reports(currency, day, share, f"EQ{run:06d}R")
 

@@ -9,7 +9,6 @@ variants of the invoice number that the harness generates (case, spacing, dashes
 
 from __future__ import annotations
 
-import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from harness.checks.registry import Params, check
 from harness.contracts.receivables import ReceivablesClient
 from harness.errors import CertificationFailure
 from harness.money import minor_units
+from harness.strategies import ids
 from harness.strategies.receivables import (
     cosmetic_variant,
     due_dates,
@@ -39,13 +39,12 @@ from harness.strategies.receivables import (
     variant_kinds,
 )
 
-_SERIAL = itertools.count(1)
 WHICH = st.integers(0, 7)
 
 
 def fresh_party(prefix: str) -> str:
     """A party ID no other example used (every generated invoice gets its own supplier)."""
-    return f"{prefix}{next(_SERIAL):014d}"
+    return f"{prefix}{ids.fresh():014d}"
 
 
 @dataclass

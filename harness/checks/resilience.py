@@ -5,7 +5,6 @@ product, restart it, starve it, cut its network. They need a runner that can do 
 
 from __future__ import annotations
 
-import itertools
 import random
 import threading
 import time
@@ -22,14 +21,13 @@ from harness.checks.context import CheckContext
 from harness.checks.registry import Params, check
 from harness.contracts.resilience import ResilienceClient
 from harness.errors import CertificationFailure, ProductError
-
-_ids = itertools.count(1)
+from harness.strategies import ids
 
 
 def booking_requests(prefix: str) -> st.SearchStrategy[dict[str, Any]]:
     """Loan bookings with fresh IDs (IDs never repeat within a run: the product keeps every booking)."""
     return st.builds(
-        lambda borrower, amount, term: {"booking_id": f"{prefix}{next(_ids)}", "borrower_id": f"c{borrower}",
+        lambda borrower, amount, term: {"booking_id": f"{prefix}{ids.fresh()}", "borrower_id": f"c{borrower}",
                                         "amount": str(amount), "term_months": term},
         st.integers(1, 10_000),
         st.decimals(min_value=Decimal("100"), max_value=Decimal("500000"), places=2),
@@ -148,7 +146,7 @@ def recovery_time(ctx: CheckContext, p: RecoveryParams) -> None:
 def workload(prefix: str, count: int, seed: int) -> list[dict[str, Any]]:
     """A reproducible list of bookings (a workload, not a property: nothing to shrink)."""
     rng = random.Random(f"{seed}:{prefix}")
-    return [{"booking_id": f"{prefix}{next(_ids)}", "borrower_id": f"c{rng.randint(1, 10_000)}",
+    return [{"booking_id": f"{prefix}{ids.fresh()}", "borrower_id": f"c{rng.randint(1, 10_000)}",
              "amount": f"{rng.randint(10_000, 50_000_000) / 100:.2f}", "term_months": rng.randint(1, 60)}
             for _ in range(count)]
 

@@ -8,7 +8,6 @@ its counts), the rest are Hypothesis strategies (shrinking to a minimal failing 
 
 from __future__ import annotations
 
-import itertools
 import random
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from rapidfuzz import fuzz
 from stdnum.cn import ric
 
 from harness.money import fmt
+from harness.strategies import ids
 from harness.strategies.money import amounts
 
 BEIJING = timezone(timedelta(hours=8))
@@ -68,12 +68,9 @@ def money(currency: str, low: Decimal | str, high: Decimal | str,
     return amounts(low, high, currency=currency, boundaries=boundaries).map(lambda a: fmt(a, currency))
 
 
-_IDS = itertools.count(1)
-
-
 def unique_id(request: dict[str, Any], prefix: str = "X") -> dict[str, Any]:
-    """``request`` with a payment ID never used before in this process (products keep state across examples)."""
-    return {**request, "payment_id": f"{prefix}{next(_IDS):09d}"}
+    """``request`` with a payment ID never used before in this run (products keep state across examples)."""
+    return {**request, "payment_id": f"{prefix}{ids.fresh():09d}"}
 
 
 # -- identifiers (PFI C2) -------------------------------------------------------------------------------
