@@ -85,3 +85,15 @@ def test_same_seed_gives_identical_documents_in_processes_with_different_hash_se
         first, second = (_in_a_process(h, product, profile, only) for h in (1, 2))
         assert stable(first) == stable(second), product
         assert any(r["status"] == "failed" and r["counterexample"] for r in first["requirements"])
+
+
+def test_a_run_after_another_in_the_same_process_sends_the_same_identifiers() -> None:
+    """Identifiers are numbered per requirement (harness/strategies/ids.py), never by what ran before in the
+    process: the failing example names the same person both times (it named another when a counter was
+    process-wide)."""
+    defect = ROOT / "tests/defects/xb-quota-anniversary"
+    docs = [certify(defect, "guangzhou", only=["GZ-XB-005"], seed=1, as_of=AS_OF) for _ in range(2)]
+    failed = [[r for r in doc["requirements"] if r["status"] == "failed"] for doc in docs]
+    assert [r["id"] for r in failed[0]] == ["GZ-XB-005"]
+    assert "P0 bought" in failed[0][0]["message"]  # the person the check made up, by its identifier
+    assert digest(docs[0]) == digest(docs[1])
