@@ -1,10 +1,13 @@
-"""Parallel requirements: one in-process certification in one process against ``--jobs N``, in one run.
+"""Parallel requirements: one certification in one process against ``--jobs N``, in one run.
 
     .venv/bin/python benchmarks/bench_jobs.py [--pairs rural-microloan:chongqing …] [--jobs 2] [--repeat 1]
+                                              [--runner inprocess|docker]
 
 For each (product, profile) pair: the wall time of ``certify`` without jobs and with ``--jobs N``, their ratio,
 and whether the two documents are the same (timestamps, durations, start-up, the jobs count and measured
-timing statistics aside). The figure is a ratio of two runs on the same machine at the same time; its absolute
+timing statistics aside; in containers also the run's own ID and the network keeper named after it). With
+``--runner docker`` one process checks every requirement on one container, ``--jobs N`` on N lanes of a
+container each (harness/jobs.py). The figure is a ratio of two runs on the same machine at the same time; its absolute
 seconds depend on the machine.
 """
 
@@ -24,7 +27,9 @@ TIMED = ("BC-LEDGER-008", "HZ-LEDGER-001")  # they measure throughput and latenc
 
 def comparable(doc: dict[str, Any]) -> dict[str, Any]:
     doc = {k: v for k, v in doc.items() if k not in ("started_at", "finished_at")}
-    doc["runner"] = {k: v for k, v in doc["runner"].items() if k not in ("startup_s", "jobs")}
+    doc["runner"] = {k: v for k, v in doc["runner"].items() if k not in ("startup_s", "jobs", "run_id")}
+    if "network" in doc["runner"]:
+        doc["runner"]["network"] = {k: v for k, v in doc["runner"]["network"].items() if k != "namespace"}
     doc["requirements"] = [{k: v for k, v in r.items() if k != "duration_s"
                             and not (k == "statistics" and r["id"] in TIMED)} for r in doc["requirements"]]
     return doc
@@ -37,7 +42,9 @@ def main() -> int:
     parser.add_argument("--pairs", nargs="*", default=PAIRS)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--runner", choices=["inprocess", "docker"], default="inprocess")
     args = parser.parse_args()
+    print(f"runner: {args.runner}")
     print(f"{'pair':34} {'one process':>12} {'--jobs ' + str(args.jobs):>10} {'ratio':>7}  same document")
     for pair in args.pairs:
         product, profile = pair.split(":")
@@ -46,7 +53,8 @@ def main() -> int:
         for _ in range(args.repeat):
             for key, jobs in (("one", None), ("jobs", args.jobs)):
                 began = time.perf_counter()
-                docs[key] = certify(ROOT / "products" / product, profile, as_of=date(2026, 12, 1), jobs=jobs)
+                docs[key] = certify(ROOT / "products" / product, profile, as_of=date(2026, 12, 1), jobs=jobs,
+                               runner=args.runner)
                 times[key].append(time.perf_counter() - began)
         one, par = min(times["one"]), min(times["jobs"])
         same = comparable(docs["one"]) == comparable(docs["jobs"])

@@ -36,8 +36,8 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     Without ``out`` the outputs go to a temporary folder that is removed before returning.
     ``only`` restricts the run to some requirement IDs (recorded as ``selection`` in the document; the rest
     are ``not_evaluated`` and the verdict is INCOMPLETE, so a partial run is never mistaken for a full
-    certification). ``jobs`` checks the requirements in that many worker processes (in-process runs only; see
-    harness/jobs.py). Bad input raises HarnessError.
+    certification). ``jobs`` checks the requirements in that many worker processes (in-process: a product per
+    requirement; containers: a container per worker; see harness/jobs.py). Bad input raises HarnessError.
     """
     profile_path = resolve_profile_path(profile)
     out_dir = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="sandbox-run-"))

@@ -1,8 +1,8 @@
-"""Parallel requirements (``--sandbox-jobs N``, ``sandbox certify --jobs N``) for in-process products.
+"""Parallel requirements (``--sandbox-jobs N``, ``sandbox certify --jobs N``).
 
-Each selected requirement is checked in a pool of N worker processes, on a product started for that requirement
-alone, with the run's seed and as-of date. Its result therefore depends only on the profile, the product, the
-seed and the as-of date: never on which requirement ran before it, on which worker ran it, or on N (so
+In-process, each selected requirement is checked in a pool of N worker processes, on a product started for
+that requirement alone, with the run's seed and as-of date. Its result therefore depends only on the profile,
+the product, the seed and the as-of date: never on which requirement ran before it, on which worker ran it, or on N (so
 ``--jobs 1`` and ``--jobs 2`` give the same document, timestamps and durations aside). The main pytest process
 still reports every requirement in profile order (one test item each, Allure, JUnit, verdict.json, the evidence
 bundle), from the outcome a worker sends back: what a check found is reported exactly as if it ran there.
@@ -11,13 +11,19 @@ Workers are spawned (never forked: the main process runs threads) and ignore SIG
 main process only; it stops the pool and leaves the requirements not yet reported ``not_evaluated``. A worker
 that dies (a product that calls ``os._exit`` in-process) breaks the requirements it had not finished, never the
 run. A check that measures time (``@check(..., timed=True)``: throughput, latency) is checked alone, after all
-the others, one at a time, so no other requirement's load skews what it measures. Containers are not
-parallelised here: a container run keeps one product for all its requirements.
+the others, one at a time, so no other requirement's load skews what it measures.
+
+A container run keeps a product across requirements, as a one-process container run does: with N jobs it has
+N lanes, each a worker process with a container of its own, and a requirement always runs on the same lane
+after the same requirements (:class:`JobPool`), so one N gives one document. The reference products give the
+same document for every N (``benchmarks/bench_jobs.py --runner docker`` and tests/test_docker_jobs.py compare).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -44,6 +50,7 @@ class JobSpec:
     product: str
     seed: int
     as_of: date
+    runner: str = "inprocess"
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Outcome:
     duration_s: float = 0.0
     startup_s: float | None = None
     replay: list[dict[str, Any]] = field(default_factory=list)
+    runner: dict[str, Any] | None = None  # a container lane's runner.describe() (image, options, limits)
 
 
 class RemoteError(Exception):
@@ -70,15 +78,50 @@ class RemoteError(Exception):
 
 
 def check_one(spec: JobSpec, requirement_id: str) -> Outcome:
-    """Check one requirement on a product started for it alone (runs in a worker process)."""
-    from harness.checks.registry import get_check
-    from harness.errors import NotEvaluable
+    """Check one requirement on a product started for it alone (an in-process worker's task)."""
     from harness.session import CertificationRun
 
-    run = CertificationRun.prepare(spec.profile, spec.product, "inprocess", spec.seed, None, spec.as_of)
+    run = CertificationRun.prepare(spec.profile, spec.product, spec.runner, spec.seed, None, spec.as_of)
+    try:
+        return _check(run, requirement_id)
+    finally:
+        run.close()
+
+
+_LANE_RUN: list[CertificationRun] = []  # a container lane's run: one product for the lane's requirements
+
+
+def check_in_lane(spec: JobSpec, requirement_id: str) -> Outcome:
+    """Check one requirement on this lane's container, started by its first requirement and kept for the next
+    (a container lane's task; see :class:`JobPool`)."""
+    from harness.session import CertificationRun
+
+    first = not _LANE_RUN
+    if first:
+        _LANE_RUN.append(CertificationRun.prepare(spec.profile, spec.product, spec.runner, spec.seed, None,
+                                                  spec.as_of))
+    run = _LANE_RUN[0]
+    outcome = _check(run, requirement_id)
+    if not first:
+        outcome.startup_s = None  # started once, timed once
+    outcome.runner = run.runner.describe()
+    return outcome
+
+
+def close_lane() -> None:
+    """Stop this lane's container (its last task)."""
+    while _LANE_RUN:
+        _LANE_RUN.pop().close()
+
+
+def _check(run: CertificationRun, requirement_id: str) -> Outcome:
+    from harness.checks.registry import get_check
+    from harness.errors import NotEvaluable
+
     req = run.profile.requirement(requirement_id)
     outcome = Outcome("passed")
     ctx = None
+    log_offset = len(_logs(run))
     started = time.perf_counter()
     try:
         ctx = run.context(req)
@@ -98,35 +141,63 @@ def check_one(spec: JobSpec, requirement_id: str) -> Outcome:
         if ctx is not None:
             outcome.examples, outcome.statistics = ctx.examples, ctx.statistics
             outcome.evidence = {**ctx.evidence, **outcome.evidence}
-        try:
-            log = run.runner.logs()
-        except Exception as exc:  # a log we cannot read must not turn a result into an error
-            log = f"(product log unavailable: {exc})"
+        log = _logs(run)[log_offset:]
         if log.strip():
             outcome.evidence.setdefault("product log", log[-200_000:])
-        run.close()
     return outcome
 
 
-def _ignore_interrupts() -> None:
+def _logs(run: CertificationRun) -> str:
+    try:
+        return run.runner.logs()
+    except Exception as exc:  # a log we cannot read must not turn a result into an error
+        return f"(product log unavailable: {exc})"
+
+
+def _init_worker() -> None:
+    """Interrupts reach the main process only; a worker whose harness died (SIGKILL) stops its product and exits
+    instead of checking on for nobody (its container would outlive the run, owned by a live process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        from harness.runners.base import stop_all
+
+        stop_all()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="sandbox-parent-watch").start()
 
 
 class JobPool:
-    """N worker processes checking requirements; ``outcome`` waits for one, watching the run's interrupt flag."""
+    """N worker processes checking requirements; ``outcome`` waits for one, watching the run's interrupt flag.
+
+    In-process: one pool of N workers, a product per requirement. Containers: N lanes of one worker each, and
+    requirement k of the profile order (timed ones aside) always goes to lane k mod N, which checks its
+    requirements in profile order on one container; the timed ones follow on lane 0, one at a time, once
+    every other requirement is done. So each requirement meets the same product history at every run with N
+    jobs, and ``--jobs 1`` is the one-process run with the timed requirements last."""
 
     def __init__(self, spec: JobSpec, jobs: int) -> None:
         self.spec = spec
         self.jobs = jobs
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_ignore_interrupts)
+        self.lanes = spec.runner != "inprocess"
+        context = multiprocessing.get_context("spawn")
+        self._pools = [ProcessPoolExecutor(max_workers=1 if self.lanes else jobs, mp_context=context,
+                                           initializer=_init_worker) for _ in range(jobs if self.lanes else 1)]
+        self._task = check_in_lane if self.lanes else check_one
         self._futures: dict[str, Future[Outcome]] = {}
+
+    def _submit(self, index: int, requirement_id: str) -> Future[Outcome]:
+        return self._pools[index % len(self._pools)].submit(self._task, self.spec, requirement_id)
 
     def submit(self, requirement_ids: list[str], timed: frozenset[str] = frozenset()) -> None:
         """Start the untimed requirements (in profile order); the timed ones follow alone, once those are done."""
         untimed = [r for r in requirement_ids if r not in timed]
-        for req_id in untimed:
-            self._futures[req_id] = self._pool.submit(check_one, self.spec, req_id)
+        for index, req_id in enumerate(untimed):
+            self._futures[req_id] = self._submit(index, req_id)
         later = [r for r in requirement_ids if r in timed]
         for req_id in later:
             self._futures[req_id] = Future()
@@ -140,7 +211,7 @@ class JobPool:
         for req_id in later:
             placeholder = self._futures[req_id]
             try:
-                placeholder.set_result(self._pool.submit(check_one, self.spec, req_id).result())
+                placeholder.set_result(self._submit(0, req_id).result())
             except BaseException as exc:  # the pool broke or was shut down: the outcome says so
                 placeholder.set_exception(exc)
 
@@ -161,18 +232,28 @@ class JobPool:
                                                  f"{type(exc).__name__}: {exc}")
 
     def close(self, *, interrupted: bool = False) -> None:
-        """Stop the pool; after an interrupt, without waiting for the requirements still being checked."""
+        """Stop the pool (and each lane's container); after an interrupt, without waiting for the requirements
+        still being checked (a terminated worker removes its container on SIGTERM, see runners/base.py)."""
         if interrupted:
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.terminate()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+            for pool in self._pools:
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+        elif self.lanes:
+            stops = [pool.submit(close_lane) for pool in self._pools]
+            for stop in stops:  # a lane that died left its container to its exit handlers (atexit, cleanup)
+                with contextlib.suppress(Exception):
+                    stop.result()
+        for pool in self._pools:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_pool(run: CertificationRun, profile: str, product: str, chosen: list[str]) -> JobPool:
     """A pool of ``run.jobs`` workers, already checking the chosen requirements that apply to the product."""
     from harness.checks.registry import get_check
 
-    pool = JobPool(JobSpec(profile, product, run.seed, run.as_of), run.jobs or 1)
+    if run.runner.name != "inprocess":
+        run.runner.prepare(run.manifest)  # one image build for every lane
+    pool = JobPool(JobSpec(profile, product, run.seed, run.as_of, run.runner.name), run.jobs or 1)
     applicable = [r for r in chosen if run.not_applicable(run.profile.requirement(r)) is None]
     pool.submit(applicable, frozenset(r for r in applicable if get_check(run.profile.requirement(r).check).timed))
     return pool

@@ -9,8 +9,8 @@ and marker and nothing else: the harness itself is imported only when a certific
 The verdict is always decided over the whole profile: a ``-k``/``--lf`` selection or an interrupted run
 leaves the rest ``not_evaluated`` (INCOMPLETE). Requirements run one after another against one running
 product, so the plugin refuses xdist (``-n``) with a usage error rather than split one product's run; with
-``--sandbox-jobs N`` an in-process run checks its requirements in N worker processes instead, each on a product
-of its own, and still reports them here (harness/jobs.py).
+``--sandbox-jobs N`` a run checks its requirements in N worker processes instead (in-process: a product per
+requirement; containers: a container per worker) and still reports them here (harness/jobs.py).
 """
 
 from __future__ import annotations
@@ -80,10 +80,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if jobs is not None:
         if jobs < 1:
             raise pytest.UsageError(f"--sandbox-jobs: must be at least 1, got {jobs}")
-        if run.runner.name != "inprocess":
-            raise pytest.UsageError("--sandbox-jobs: only an in-process run checks requirements in parallel (a "
-                                    "container run keeps one product for all of them); drop it or use "
-                                    "--sandbox-runner inprocess")
         run.jobs = jobs
     run.runner.progress = lambda message: _progress(config, message)  # type: ignore[method-assign]
     config.stash[RUN_KEY] = run
@@ -247,6 +243,8 @@ class RequirementItem(pytest.Item):
         self.replay, self.remote_duration = outcome.replay, outcome.duration_s
         if outcome.startup_s is not None:
             run.startup_s = max(run.startup_s or 0.0, outcome.startup_s)
+        if outcome.runner is not None and run.runner_info is None:
+            run.runner_info = outcome.runner  # the first requirement reported ran on lane 0
         if outcome.kind == "not_evaluated":
             raise NotEvaluable(outcome.message)
         replay_outcome(outcome)

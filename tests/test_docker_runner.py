@@ -114,10 +114,10 @@ def test_product_crashing_at_start_is_a_product_start_error_with_its_log(tmp_pat
     assert runner._folder is not None and not runner._folder.exists()
 
 
-def _certify_in_background() -> subprocess.Popen[bytes]:
+def _certify_in_background(*extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "harness.cli", "certify", str(REFERENCE), "--profile",
-                             "national", "--runner", "docker", "--out", "/tmp/sandbox-docker-test-out"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                             "national", "--runner", "docker", "--out", "/tmp/sandbox-docker-test-out", *extra],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _wait_for_container(proc: subprocess.Popen[bytes]) -> None:
@@ -128,10 +128,11 @@ def _wait_for_container(proc: subprocess.Popen[bytes]) -> None:
     time.sleep(1.0)  # mid-run
 
 
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one-container", "two-lanes"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_run_leaves_nothing_behind(sig: signal.Signals) -> None:
+def test_interrupted_run_leaves_nothing_behind(sig: signal.Signals, jobs: list[str]) -> None:
     assert leftovers() == []
-    proc = _certify_in_background()
+    proc = _certify_in_background(*jobs)
     _wait_for_container(proc)
     proc.send_signal(sig)
     proc.wait(timeout=60)
@@ -148,6 +149,20 @@ def test_killed_harness_leftovers_are_removed_by_engine_cleanup() -> None:
     done = subprocess.run([sys.executable, "-m", "harness.cli", "engine", "cleanup"], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     assert "removed 2 container" in done.stdout  # the product and the keeper of its network namespace
+    assert leftovers() == []
+    assert not list(Path("/tmp").glob("sbx-*/owner"))
+
+
+def test_lanes_of_a_killed_harness_remove_their_containers() -> None:
+    """With --jobs each lane's container belongs to a live worker, which cleanup spares: the worker notices its
+    harness is gone, removes its container and exits."""
+    proc = _certify_in_background("--jobs", "2")
+    _wait_for_container(proc)
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.time() + 60  # a bound, not a measurement: the workers look every half second
+    while (leftovers() or list(Path("/tmp").glob("sbx-*/owner"))) and time.time() < deadline:
+        time.sleep(0.5)
     assert leftovers() == []
     assert not list(Path("/tmp").glob("sbx-*/owner"))
 

@@ -39,7 +39,6 @@ def test_jobs_give_the_document_one_process_gives(tmp_path: Any) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["--jobs", "0"], "at least 1"),
     (["--jobs", "two"], "whole number"),
-    (["--jobs", "2", "--runner", "docker"], "only an in-process run"),
 ])
 def test_bad_jobs_are_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     try:

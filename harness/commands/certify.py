@@ -33,8 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the run's date for every check that needs 'today' (default: today, UTC)")
     parser.add_argument("--waivers", metavar="FILE", help="waivers file (YAML); see harness/waivers.py")
     parser.add_argument("--jobs", type=jobs_type, metavar="N",
-                        help="check the requirements in N worker processes, each on a product of its own "
-                             "(in-process runner only; the verdict is the same for every N)")
+                        help="check the requirements in N worker processes (in-process: a product per "
+                             "requirement; docker: a container per worker); one N gives one document")
 
 
 def jobs_type(text: str) -> int:
@@ -103,9 +103,6 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.strip():
         raise IncorrectUsage("--out: must not be empty; name a folder, or leave --out out for "
                              "results/<product>-<profile>")
-    if getattr(args, "jobs", None) and args.runner != "inprocess":
-        raise IncorrectUsage(f"--jobs: only an in-process run checks requirements in parallel (a {args.runner} run "
-                             "keeps one product for all of them); drop --jobs or use --runner inprocess")
     prepared = CertificationRun.prepare(args.profile, args.product, args.runner, args.seed,
                                         args.waivers, args.as_of)  # validates input, decides the scope
     out = checked_out(Path(args.out or f"results/{prepared.manifest.id}-{prepared.profile.id}"), prepared.manifest,

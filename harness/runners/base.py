@@ -81,6 +81,11 @@ class Runner(ABC):
 
         ProductFolder(self.data_dir()).write(relative, content)
 
+    def prepare(self, manifest: Manifest) -> None:
+        """Do once, before workers start their own products, what each worker's :meth:`start` would repeat
+        (the docker runner builds the product image here, so N workers share one build)."""
+        return None
+
     def begin_requirement(self, requirement: str) -> None:
         """A requirement starts: its wall time (``container_limits.requirement_wall_s``) runs from here."""
         return None

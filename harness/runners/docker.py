@@ -174,26 +174,31 @@ class DockerRunner(Runner):
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def start(self, manifest: Manifest, profile: Profile) -> None:
-        self._client = connect()
-        self._engine = str(self._client.version().get("Version", ""))
+        self.prepare(manifest)
         register(self)
         self._folder = Path(tempfile.mkdtemp(prefix="sbx-", dir="/tmp"))  # short: socket paths < 108 bytes
         (self._folder / "owner").write_text(owner() + "\n")
-        context = self._folder / "context"
-        context.mkdir()
-        self.progress(f"assembling the build context of {manifest.id}")
-        self._context_digest = images.assemble_context(manifest, context)
-        self.progress("building the product image (pull=False, no network)")
-        started = time.perf_counter()
-        self._image, built = images.ensure_image(self._client, manifest, context, self._context_digest)
-        shutil.rmtree(context, ignore_errors=True)
-        self.progress(f"image {self._image.short_id} {'built' if built else 'cached'} "
-                      f"in {time.perf_counter() - started:.1f} s")
         self._create(manifest, profile)
         self.progress(f"starting container {self._container.name}")
         self._container.start()
         seconds = self._wait_ready()
         self.progress(f"product ready in {seconds:.2f} s")
+
+    def prepare(self, manifest: Manifest) -> None:
+        """Connect to the engine and build (or find) the product image; once per runner."""
+        if self._image is not None:
+            return
+        self._client = connect()
+        self._engine = str(self._client.version().get("Version", ""))
+        with tempfile.TemporaryDirectory(prefix="sbx-context-", dir="/tmp") as folder:
+            context = Path(folder)
+            self.progress(f"assembling the build context of {manifest.id}")
+            self._context_digest = images.assemble_context(manifest, context)
+            self.progress("building the product image (pull=False, no network)")
+            started = time.perf_counter()
+            self._image, built = images.ensure_image(self._client, manifest, context, self._context_digest)
+        self.progress(f"image {self._image.short_id} {'built' if built else 'cached'} "
+                      f"in {time.perf_counter() - started:.1f} s")
 
     def _create(self, manifest: Manifest, profile: Profile) -> None:
         assert self._folder is not None
