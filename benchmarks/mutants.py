@@ -118,8 +118,9 @@ def _variants(node: ast.AST, decimal_args: set[int]) -> Iterator[tuple[str, str,
         elif isinstance(value, int):
             for new_value in dict.fromkeys((value + 1, value - 1)):
                 yield "number", f"{value} -> {new_value}", ast.Constant(new_value)
-        elif isinstance(value, float):
-            yield "number", f"{value} -> {value * 10}", ast.Constant(value * 10)
+        elif isinstance(value, float):  # 0.0 * 10 is 0.0 again: a mutant that changes nothing
+            new_float = value * 10 if value * 10 != value else value + 1.0
+            yield "number", f"{value} -> {new_float}", ast.Constant(new_float)
         elif isinstance(value, str) and id(node) in decimal_args:
             changed = _last_digit_changed(value)
             if changed is not None:
