@@ -207,19 +207,19 @@ def main() -> None:
               f"{old_examples / old_seconds:.0f} checked examples/s (whole certification {old['wall']:.1f} s "
               f"with start-up, against {statistics.median(walls):.1f} s now)")
         print(f"  throughput ratio now / {args.against}: "
-              f"{(examples / seconds) / (old_examples / old_seconds):.1f}×")
+              f"{(examples / seconds) / (old_examples / old_seconds):.2f}×")
     apr = next(r for r in doc["requirements"] if r["id"] == "NAT-CREDIT-001")
     generated = apr["examples"] - len(explicit_days())  # minus the explicit cases
     bare = statistics.median(bare_hypothesis(generated, doc["seed"]) for _ in range(max(args.repeat, 5)))
     harness = statistics.median(next(r for r in d["requirements"] if r["id"] == "NAT-CREDIT-001")["duration_s"]
                                 for d in docs)
     print(f"  NAT-CREDIT-001 in the full runs: harness {harness:.3f} s vs bare Hypothesis + in-memory engine "
-          f"{bare:.3f} s for {apr['examples']} examples → overhead {100 * (harness / bare - 1):.0f} %")
+          f"{bare:.3f} s for {apr['examples']} examples → overhead {100 * (harness / bare - 1):.1f} %")
     steady, steady_bare, ratio, own = steady_overhead(max(2 * args.repeat + 1, 7))
     print(f"  NAT-CREDIT-001 in steady state (alternating): harness {steady:.3f} s vs bare {steady_bare:.3f} s "
-          f"→ overhead {100 * (ratio - 1):.0f} % (median of per-pair ratios)")
+          f"→ overhead {100 * (ratio - 1):.1f} % (median of per-pair ratios)")
     print(f"  of which the harness's own (the product's serving code around its engine, JSON and its input "
-          f"validation, taken out): {100 * (own - 1):.0f} %")
+          f"validation, taken out): {100 * (own - 1):.1f} %")
 
 
 if __name__ == "__main__":
