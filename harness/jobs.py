@@ -247,12 +247,18 @@ class JobPool:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def start_pool(run: CertificationRun, profile: str, product: str, chosen: list[str]) -> JobPool:
-    """A pool of ``run.jobs`` workers, already checking the chosen requirements that apply to the product."""
+def start_pool(run: CertificationRun, profile: str, product: str, chosen: list[str]) -> JobPool | None:
+    """A pool of ``run.jobs`` workers, already checking the chosen requirements that apply to the product.
+    None when what the workers share could not be prepared (no engine, an image that does not build): that
+    error is the run's start error, which every requirement then reports, as in a one-process run."""
     from harness.checks.registry import get_check
 
     if run.runner.name != "inprocess":
-        run.runner.prepare(run.manifest)  # one image build for every lane
+        try:
+            run.runner.prepare(run.manifest)  # one image build for every lane
+        except Exception as exc:
+            run.fail_start(exc)
+            return None
     pool = JobPool(JobSpec(profile, product, run.seed, run.as_of, run.runner.name), run.jobs or 1)
     applicable = [r for r in chosen if run.not_applicable(run.profile.requirement(r)) is None]
     pool.submit(applicable, frozenset(r for r in applicable if get_check(run.profile.requirement(r).check).timed))

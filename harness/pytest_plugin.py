@@ -147,8 +147,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if run.jobs:
             from harness.jobs import start_pool
 
-            session.config.stash[POOL_KEY] = start_pool(run, session.config.getoption("sandbox_profile"),
-                                                        session.config.getoption("sandbox_product"), chosen)
+            pool = start_pool(run, session.config.getoption("sandbox_profile"),
+                              session.config.getoption("sandbox_product"), chosen)
+            if pool is not None:
+                session.config.stash[POOL_KEY] = pool
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -83,10 +83,14 @@ class CertificationRun:
                 self.startup_s = round(time.perf_counter() - began, 3)
                 self._http = self.runner.wire(self.profile.hypothesis.request_timeout_s, self._record)
             except BaseException as exc:
-                self._start_error = exc
-                self.runner.stop()
+                self.fail_start(exc)
                 raise
         return self._http
+
+    def fail_start(self, exc: BaseException) -> None:
+        """Record why the product cannot be started: every requirement that needs it reports this error."""
+        self._start_error = exc
+        self.runner.stop()
 
     def not_applicable(self, req: Requirement) -> str | None:
         """The profile rule that makes ``req`` not applicable to this product (None: it applies)."""

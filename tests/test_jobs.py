@@ -47,3 +47,17 @@ def test_bad_jobs_are_usage_errors(args: list[str], message: str, capsys: pytest
         code = int(exc.code or 0)
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_lanes_without_an_engine_report_what_one_process_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the lanes share (the engine, the image) is prepared once: when that fails, every requirement
+    reports the error, as in a one-process run, never an internal error of pytest."""
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    docs = {n: certify(DEFECT, "chongqing", runner="docker", only=REQS, seed=5, as_of=AS_OF, jobs=n)
+            for n in (None, 2)}
+    for doc in docs.values():
+        chosen = [r for r in doc["requirements"] if r["id"] in REQS]
+        assert {r["status"] for r in chosen} == {"broken"}
+        assert all("Docker engine is not reachable" in r["message"] for r in chosen)
+        assert doc["verdict"] == "INCOMPLETE"
+    assert [r["message"] for r in docs[None]["requirements"]] == [r["message"] for r in docs[2]["requirements"]]
