@@ -12,7 +12,7 @@ from conftest import REFERENCE_CREDIT, ROOT
 from runs import SharedRun
 from test_reproducible import stable
 
-from harness.api import certify
+from harness.api import certify, selected
 
 pytestmark = pytest.mark.container
 RUN_SPECIFIC = ("run_id", "jobs")  # the run's own id; the keeper's name below carries it too
@@ -37,15 +37,20 @@ def test_lanes_give_the_document_one_container_gives(shared_run: SharedRun) -> N
 
 
 def test_a_defect_in_a_lane_is_reported_as_one_container_reports_it(tmp_path: Path) -> None:
+    """The statuses and the kind of finding, not the counts: how many acknowledged bookings this write-behind
+    product loses depends on when its flusher last ran before the kill (every 500 ms, its own timing), so the
+    count varies between any two runs, one container or lanes alike."""
     defect = ROOT / "tests" / "defects" / "resilience-ack-before-fsync"
     only = ["NAT-RES-001", "NAT-RES-002", "NAT-RES-004"]
     one = certify(defect, "national", runner="docker", only=only, seed=3, out=tmp_path / "one")
     lanes = certify(defect, "national", runner="docker", only=only, seed=3, jobs=2, out=tmp_path / "lanes",
                     as_of=_as_of(one))
-    found = [r for r in lanes["requirements"] if r["status"] == "failed"]
-    assert [r["id"] for r in found] == ["NAT-RES-001", "NAT-RES-002"]  # one on each lane: kill -9, restart
-    assert all("acknowledged booking(s) lost" in r["message"] for r in found)
-    assert comparable(lanes) == comparable(one)
+    assert selected(lanes) == selected(one) == {"NAT-RES-001": "failed", "NAT-RES-002": "failed",
+                                                "NAT-RES-004": "passed"}  # one failure on each lane
+    for doc in (one, lanes):
+        found = [r for r in doc["requirements"] if r["status"] == "failed"]
+        assert all("acknowledged booking(s) lost" in r["message"] for r in found)
+    assert lanes["verdict"] == one["verdict"] == "NOT_CERTIFIED"
     assert sorted(p.name for p in (tmp_path / "lanes").rglob("replay*")) == sorted(
         p.name for p in (tmp_path / "one").rglob("replay*"))
 
