@@ -189,6 +189,7 @@ class JobPool:
                                            initializer=_init_worker) for _ in range(jobs if self.lanes else 1)]
         self._task = check_in_lane if self.lanes else check_one
         self._futures: dict[str, Future[Outcome]] = {}
+        self.lost = False  # a worker died: its container (if any) outlived it
 
     def _submit(self, index: int, requirement_id: str) -> Future[Outcome]:
         return self._pools[index % len(self._pools)].submit(self._task, self.spec, requirement_id)
@@ -228,6 +229,7 @@ class JobPool:
             except FutureTimeout:
                 continue
             except Exception as exc:  # the worker died (BrokenProcessPool) or the outcome could not be sent
+                self.lost = True
                 return Outcome("broken", message=f"the worker checking {requirement_id} was lost: "
                                                  f"{type(exc).__name__}: {exc}")
 
@@ -239,12 +241,24 @@ class JobPool:
                 for process in list(getattr(pool, "_processes", {}).values()):
                     process.terminate()
         elif self.lanes:
-            stops = [pool.submit(close_lane) for pool in self._pools]
-            for stop in stops:  # a lane that died left its container to its exit handlers (atexit, cleanup)
-                with contextlib.suppress(Exception):
+            stops = []
+            for pool in self._pools:
+                try:
+                    stops.append(pool.submit(close_lane))
+                except Exception:  # a lane whose worker died takes no task: its leftovers are removed below
+                    self.lost = True
+            for stop in stops:
+                try:
                     stop.result()
+                except Exception:
+                    self.lost = True
         for pool in self._pools:
             pool.shutdown(wait=True, cancel_futures=True)
+        if self.lanes and self.lost:  # a dead lane's container and folder: its owner is gone, so they are leftovers
+            from harness.runners.leftovers import remove_leftovers
+
+            with contextlib.suppress(Exception):
+                remove_leftovers()
 
 
 def start_pool(run: CertificationRun, profile: str, product: str, chosen: list[str]) -> JobPool | None:

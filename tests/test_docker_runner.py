@@ -3,6 +3,7 @@ nothing is left behind after normal runs, Ctrl-C, SIGTERM, or a SIGKILLed harnes
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -179,3 +180,34 @@ def test_the_product_socket_is_reached_through_the_checked_descriptor(running: D
     assert running.checked_socket().startswith("/proc/self/fd/")
     info = running.describe()["limits"]
     assert info["tmpfs"] == ["s=1m", "d=64m"] and info["requirement_wall_s"] == 1200
+
+
+def _lane_workers(parent: int) -> list[int]:
+    """The spawned worker processes of the harness process ``parent`` (not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_lane_whose_worker_dies_breaks_its_requirements_and_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "certify", str(REFERENCE), "--profile",
+                             "national", "--runner", "docker", "--jobs", "2", "--out", str(out)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    _wait_for_container(proc)
+    workers = _lane_workers(proc.pid)
+    assert len(workers) == 2, workers
+    os.kill(workers[0], signal.SIGKILL)
+    proc.wait(timeout=180)
+    doc = json.loads((out / "verdict.json").read_text())
+    lost = [r for r in doc["requirements"] if r["status"] == "broken" and "was lost" in r["message"]]
+    assert lost and doc["verdict"] == "INCOMPLETE"  # never CERTIFIED: what the dead lane held was not evaluated
+    assert leftovers() == []  # the dead lane's container is removed by the run itself, no cleanup needed
+    assert not list(Path("/tmp").glob("sbx-*/owner"))

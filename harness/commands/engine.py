@@ -4,8 +4,6 @@ left behind (containers labelled ``org.sandbox.run`` whose harness process is go
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import subprocess
 from pathlib import Path
 
@@ -47,39 +45,9 @@ def up() -> int:
     return subprocess.run(["bash", str(SCRIPT)], check=False).returncode
 
 
-def _alive(owner: str) -> bool:
-    host, _, pid = owner.partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine's run: not ours to judge
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def cleanup(*, everything: bool = False) -> list[str]:
-    """Remove harness containers whose owner process is gone (all of them with ``everything``), their
-    run folders, and orphan run folders under /tmp; return what was removed."""
-    from harness.runners.docker import LABEL_DIR, LABEL_OWNER, LABEL_RUN, connect
-    from harness.runners.productfs import release_folder
+    """Remove harness containers whose owner process is gone (all of them with ``everything``), their run
+    folders, and orphan run folders under /tmp; return what was removed (harness/runners/leftovers.py)."""
+    from harness.runners.leftovers import remove_leftovers
 
-    client = connect()
-    removed: list[str] = []
-    for container in client.containers.list(all=True, filters={"label": LABEL_RUN}):
-        if not everything and _alive(container.labels.get(LABEL_OWNER, "")):
-            continue
-        container.remove(force=True, v=True)
-        removed.append(container.name)
-        folder = container.labels.get(LABEL_DIR, "")
-        if folder.startswith("/tmp/sbx-"):
-            release_folder(Path(folder))  # unmounts its tmpfs folders first
-    for folder in Path("/tmp").glob("sbx-*"):
-        owner_file = folder / "owner"
-        owner = owner_file.read_text().strip() if owner_file.is_file() else ""
-        if owner and (everything or not _alive(owner)):
-            release_folder(folder)
-            removed.append(str(folder))
-    return removed
+    return remove_leftovers(everything=everything)
