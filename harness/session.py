@@ -99,7 +99,7 @@ class CertificationRun:
     def context(self, req: Requirement) -> CheckContext:
         http = self.ensure_started()
         self.runner.begin_requirement(req.id)
-        ids.begin(self.profile.requirements.index(req))  # its identifiers, whatever ran before in this process
+        ids.begin(self.profile.requirements.index(req), self.seed)  # its IDs and keys, whatever ran before
         self._exchanges.clear()
         self._ctx = CheckContext(requirement=req, profile=self.profile, manifest=self.manifest, seed=self.seed,
                                  http=http, control=self.runner, as_of=self.as_of, interrupt=self.interrupt)

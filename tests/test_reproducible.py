@@ -97,3 +97,38 @@ def test_a_run_after_another_in_the_same_process_sends_the_same_identifiers() ->
     assert [r["id"] for r in failed[0]] == ["GZ-XB-005"]
     assert "P0 bought" in failed[0][0]["message"]  # the person the check made up, by its identifier
     assert digest(docs[0]) == digest(docs[1])
+
+
+def test_ledger_accounts_and_signatures_come_from_the_seed() -> None:
+    """The harness's test wallets are derived from the run seed (harness/strategies/ids.py), and ECDSA signs
+    with RFC 6979 nonces: the same seed opens the same accounts and sends the same signed transfers, so a
+    finding names the same account in every run (operating-system randomness named another one each time)."""
+    defect = ROOT / "tests/defects/ledger-fee-leak"
+    docs = [certify(defect, "hangzhou", only=["BC-LEDGER-001"], seed=seed, as_of=AS_OF) for seed in (7, 7, 8)]
+    failed = [next(r for r in doc["requirements"] if r["id"] == "BC-LEDGER-001") for doc in docs]
+    assert [r["status"] for r in failed] == ["failed"] * 3
+    assert "account " in failed[0]["message"]  # the finding names an account the harness opened
+    assert digest(docs[0]) == digest(docs[1])
+    assert failed[0]["message"] != failed[2]["message"]  # another seed, other wallets
+
+
+@pytest.mark.unit
+def test_deterministic_wallets_sign_verifiably() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+    from harness.strategies import ids
+    from harness.strategies.ledger import Wallet
+
+    for algorithm in ("ed25519", "secp256k1"):
+        ids.begin(3, seed=11)
+        first = [Wallet.generate(algorithm) for _ in range(2)]
+        ids.begin(3, seed=11)
+        again = [Wallet.generate(algorithm) for _ in range(2)]
+        assert [w.public_key for w in first] == [w.public_key for w in again]
+        assert first[0].public_key != first[1].public_key
+        assert first[0].sign(b"payload") == again[0].sign(b"payload")
+    key = again[0].key
+    raw = bytes.fromhex(again[0].sign(b"payload"))
+    r, s = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
+    key.public_key().verify(utils.encode_dss_signature(r, s), b"payload", ec.ECDSA(hashes.SHA256()))
