@@ -42,3 +42,16 @@ def test_in_process_resilience_requirements_are_not_evaluated_with_the_reason() 
     assert selected(doc) == dict.fromkeys(RES, "not_evaluated")
     assert all("--runner docker" in r["message"] for r in doc["requirements"] if r["id"] in RES)
     assert doc["verdict"] == "INCOMPLETE"
+
+
+def test_a_phoning_product_gets_the_same_finding_in_every_run() -> None:
+    """Two observers report egress in arrival order and a retrying product retries as often as the machine
+    lets it: the finding names the targets and kinds in a fixed order, the count is evidence, so the same
+    seed gives the same document (the counterexample was the first record to arrive, its time included)."""
+    from test_docker_jobs import comparable
+
+    docs = [certify("tests/defects/resilience-phone-home", "national", runner="docker", only=["NAT-RES-003"],
+                    seed=4) for _ in range(2)]
+    found = next(r for r in docs[0]["requirements"] if r["id"] == "NAT-RES-003")
+    assert found["status"] == "failed" and "time" not in found["counterexample"]
+    assert comparable(docs[0]) == comparable(docs[1])
