@@ -2,8 +2,8 @@
 
 In-process, each selected requirement is checked in a pool of N worker processes, on a product started for
 that requirement alone, with the run's seed and as-of date. Its result therefore depends only on the profile,
-the product, the seed and the as-of date: never on which requirement ran before it, on which worker ran it, or on N (so
-``--jobs 1`` and ``--jobs 2`` give the same document, timestamps and durations aside). The main pytest process
+the product, the seed and the as-of date: never on which requirement ran before it, on which worker ran it, or
+on N (so ``--jobs 1`` and ``--jobs 2`` give the same document, timestamps and durations aside). The main pytest process
 still reports every requirement in profile order (one test item each, Allure, JUnit, verdict.json, the evidence
 bundle), from the outcome a worker sends back: what a check found is reported exactly as if it ran there.
 
@@ -121,7 +121,7 @@ def _check(run: CertificationRun, requirement_id: str) -> Outcome:
     req = run.profile.requirement(requirement_id)
     outcome = Outcome("passed")
     ctx = None
-    log_offset = len(_logs(run))
+    log_offset = len(run.product_log())
     started = time.perf_counter()
     try:
         ctx = run.context(req)
@@ -141,17 +141,10 @@ def _check(run: CertificationRun, requirement_id: str) -> Outcome:
         if ctx is not None:
             outcome.examples, outcome.statistics = ctx.examples, ctx.statistics
             outcome.evidence = {**ctx.evidence, **outcome.evidence}
-        log = _logs(run)[log_offset:]
+        log = run.product_log()[log_offset:]
         if log.strip():
             outcome.evidence.setdefault("product log", log[-200_000:])
     return outcome
-
-
-def _logs(run: CertificationRun) -> str:
-    try:
-        return run.runner.logs()
-    except Exception as exc:  # a log we cannot read must not turn a result into an error
-        return f"(product log unavailable: {exc})"
 
 
 def _init_worker() -> None:

@@ -201,7 +201,7 @@ class RequirementItem(pytest.Item):
         if waiver is not None:
             allure_map.waiver(waiver.model_dump(mode="json"))
         started = time.perf_counter()
-        log_offset = len(_safe_logs(run))
+        log_offset = len(run.product_log())
         pool = self.config.stash.get(POOL_KEY, None)
         try:
             if pool is not None and req.id in pool:
@@ -230,7 +230,7 @@ class RequirementItem(pytest.Item):
         finally:
             self.duration = self.remote_duration if self.remote_duration is not None else (
                 time.perf_counter() - started)
-            log = _safe_logs(run)[log_offset:]
+            log = run.product_log()[log_offset:]
             if log.strip():
                 self.evidence.setdefault("product log", log[-200_000:])
             allure_map.attach_evidence(self.evidence)
@@ -264,13 +264,6 @@ class RequirementItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.requirement.id} {self.requirement.title}"
-
-
-def _safe_logs(run: CertificationRun) -> str:
-    try:
-        return run.runner.logs()
-    except Exception as exc:  # a log we cannot read must not turn a result into an error
-        return f"(product log unavailable: {exc})"
 
 
 @pytest.hookimpl(wrapper=True)

@@ -92,6 +92,13 @@ class CertificationRun:
         self._start_error = exc
         self.runner.stop()
 
+    def product_log(self) -> str:
+        """The product's log so far; a log that cannot be read is said so, never an error of the result."""
+        try:
+            return self.runner.logs()
+        except Exception as exc:
+            return f"(product log unavailable: {exc})"
+
     def not_applicable(self, req: Requirement) -> str | None:
         """The profile rule that makes ``req`` not applicable to this product (None: it applies)."""
         return not_applicable_rule(req, self.manifest, self.scope)
