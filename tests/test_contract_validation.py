@@ -1,7 +1,8 @@
-"""Response bodies are schema-checked by jsonschema-rs first (fast) and by the reference ``jsonschema``
-validator whenever the fast one has any doubt. That is only sound if the fast validator never calls a body
-valid that the reference rejects: these properties compare the two on generated instances of every schema
-of every contract, on mutations of them, and on tricky values (huge integers, line breaks, non-ASCII digits).
+"""Bodies are judged by jsonschema-rs (fast) wherever it can answer, and by the reference ``jsonschema``
+validator (``pattern`` read as ECMA-262 reads it, harness/contracts/ecma.py) where it cannot; the reference
+writes the messages. That is only sound if the two give one answer: these properties compare them, both
+ways, on generated instances of every schema of every contract, on mutations of them, and on tricky values
+(huge integers, line breaks, non-ASCII digits).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from harness.checks._conformance_schemas import FORMAT_FUNCTIONS, FORMATS, Schemas, set_path
 from harness.contracts.base import Contract, load_contract
+from harness.contracts.ecma import ReferenceValidator, python_pattern
 
 pytestmark = pytest.mark.unit
 CONTRACTS = ["credit", "cross_border", "ledger", "ai_model", "receivables", "resilience"]
@@ -28,15 +30,6 @@ def reference_valid(contract: Contract, ref: str, value: Any) -> bool:
     return not list(contract.validator(ref).iter_errors(value))
 
 
-def fast_says_valid(contract: Contract, ref: str, value: Any) -> bool:
-    fast = contract.fast_validator(ref)
-    assert fast is not None, f"{contract.name}{ref}: the fast validator could not be built"
-    try:
-        return bool(fast.is_valid(value))
-    except Exception:  # schema_errors falls back to the reference then
-        return False
-
-
 def test_every_schema_has_a_fast_validator() -> None:
     assert len(REFS) > 40
     for name, ref in REFS:
@@ -45,10 +38,8 @@ def test_every_schema_has_a_fast_validator() -> None:
 
 
 def reference_valid_with_formats(contract: Contract, ref: str, value: Any) -> bool:
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator({"$ref": f"{contract.uri}{ref}"}, registry=contract._registry,
-                                     format_checker=FORMATS)
+    validator = ReferenceValidator({"$ref": f"{contract.uri}{ref}"}, registry=contract._registry,
+                                   format_checker=FORMATS)
     return not list(validator.iter_errors(value))
 
 
@@ -56,7 +47,7 @@ def reference_valid_with_formats(contract: Contract, ref: str, value: Any) -> bo
 @settings(max_examples=8, derandomize=True, database=None, deadline=None,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_fast_validator_never_accepts_what_the_reference_rejects(name: str, ref: str, data: st.DataObject) -> None:
+def test_fast_validator_and_reference_give_one_answer(name: str, ref: str, data: st.DataObject) -> None:
     contract = load_contract(name)
     schemas = Schemas(contract, date(2026, 12, 1), 400)
     value = data.draw(schemas.strategy({"$ref": ref}), label="instance")
@@ -64,11 +55,42 @@ def test_fast_validator_never_accepts_what_the_reference_rejects(name: str, ref:
     for path, sub, required in list(schemas.fields({"$ref": ref}, value))[:6]:
         candidates += [set_path(value, path, replacement) for _how, replacement in schemas.breakers(sub, required)]
     for candidate in candidates:
-        if fast_says_valid(contract, ref, candidate):
-            assert reference_valid(contract, ref, candidate), (ref, candidate)
+        verdict = contract.fast_verdict(ref, candidate)
+        if verdict is not None:  # where jsonschema-rs answers, it decides: it must be the reference's answer
+            assert verdict == reference_valid(contract, ref, candidate), (ref, candidate)
+        dated = contract.fast_verdict(ref, candidate, FORMAT_FUNCTIONS)
+        if dated is not None:
+            assert dated == reference_valid_with_formats(contract, ref, candidate), (ref, candidate)
         # and the contract client's answer is the reference's, whichever validator decided
         assert (not contract.schema_errors(ref, candidate)) == reference_valid(contract, ref, candidate)
         # the same with dates asserted (how conformance judges a request valid)
-        if contract.surely_valid(ref, candidate, FORMAT_FUNCTIONS):
-            assert reference_valid_with_formats(contract, ref, candidate), (ref, candidate)
         assert schemas.valid({"$ref": ref}, candidate) == reference_valid_with_formats(contract, ref, candidate)
+
+
+@pytest.mark.parametrize(("pattern", "python"), [
+    ("^[A-Z]{3}$", r"^[A-Z]{3}\Z"),
+    ("^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,2})?$", r"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?\Z"),
+    ("^(a$|b$)", r"^(a\Z|b\Z)"),
+    ("^[$]+$", r"^[$]+\Z"),  # a dollar in a class is a character
+    ("^\\$[0-9]+$", r"^\$[0-9]+\Z"),  # an escaped dollar too
+    ("^[\\]$]$", r"^[\]$]\Z"),  # an escaped bracket does not end the class
+])
+def test_an_ecma_end_anchor_is_the_end_of_the_string(pattern: str, python: str) -> None:
+    assert python_pattern(pattern).pattern == python
+
+
+def test_a_trailing_newline_breaks_a_pattern_as_in_ecma_262() -> None:
+    """Money is ``^(0|[1-9][0-9]{0,15})\\.[0-9]{2}$``: "1200.00" and not "1200.00\\n" (ECMA-262, the
+    JSON-Schema-Test-Suite's optional/ecmascript-regex). Python's ``$`` took both, so a decision whose credit
+    line carried a trailing newline passed the contract check."""
+    contract = load_contract("credit")
+    ref = "#/components/schemas/Decision"
+    decision = {"application_id": "a-1", "outcome": "approved", "automatic": True, "credit_limit": "1200.00",
+                "amount": "1000.00", "apr": "0.072", "term_months": 12, "repayment_type": "amortizing",
+                "lender_share": None, "reason_codes": []}
+    assert contract.schema_errors(ref, decision) == []
+    broken = {**decision, "credit_limit": "1200.00\n"}
+    assert contract.fast_verdict(ref, broken) is False
+    assert not reference_valid(contract, ref, broken)
+    assert contract.schema_errors(ref, broken) == ["credit_limit: '1200.00\\n' does not match "
+                                                   "'^(0|[1-9][0-9]{0,15})\\\\.[0-9]{2}$'"]

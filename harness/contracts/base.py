@@ -20,10 +20,10 @@ from typing import Any
 
 import httpx
 import yaml
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from harness.contracts.ecma import ReferenceValidator
 from harness.errors import CertificationFailure, ContractError, ProductError
 from harness.limits import check_cut, cut
 from harness.wire import ProductHttp, Reply
@@ -74,7 +74,7 @@ class Contract:
         self.uri = f"urn:sandbox:contract:{name}"
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry = Registry().with_resource(self.uri, resource)
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Any] = {}
         self._fast: dict[tuple[str, tuple[str, ...]], Any] = {}
         self.operations = self._index_operations()
 
@@ -101,18 +101,19 @@ class Contract:
         """Operations a product implements only when its manifest lists them (``capabilities.<c>.operations``)."""
         return sorted(o.operation_id for o in self.operations.values() if o.optional)
 
-    def validator(self, ref: str) -> Draft202012Validator:
-        """One validator per schema, built once (building one costs more than validating a body)."""
+    def validator(self, ref: str) -> Any:
+        """The reference validator of one schema (``jsonschema``, ``pattern`` as ECMA-262 reads it: see
+        :mod:`harness.contracts.ecma`), built once (building one costs more than validating a body)."""
         if ref not in self._validators:
-            self._validators[ref] = Draft202012Validator({"$ref": f"{self.uri}{ref}"}, registry=self._registry)
+            self._validators[ref] = ReferenceValidator({"$ref": f"{self.uri}{ref}"}, registry=self._registry)
         return self._validators[ref]
 
     def fast_validator(self, ref: str, formats: Formats | None = None) -> Any:
         """jsonschema-rs over the same document (2020-12), built once; ``None`` where it cannot be built.
         Formats are not asserted (as :meth:`validator`), or, with ``formats``, exactly those, by the same
         functions the reference validator's format checker calls (and none at all if the document uses a
-        format not given). It decides only that a body is valid: any doubt goes to the reference validator,
-        whose messages are the evidence (tests/test_contract_validation.py checks the two agree)."""
+        format not given). Its answer decides validity where it can give one; the reference validator's
+        messages are the evidence (tests/test_contract_validation.py checks the two agree both ways)."""
         key = (ref, tuple(sorted(formats)) if formats else ())
         if key not in self._fast:
             try:
@@ -146,19 +147,34 @@ class Contract:
         walk(self.document.get("paths", {}))
         return found
 
-    def surely_valid(self, ref: str, body: Any, formats: Formats | None = None) -> bool:
-        """True when jsonschema-rs calls the body valid; False means "ask the reference validator"."""
+    def fast_verdict(self, ref: str, body: Any, formats: Formats | None = None) -> bool | None:
+        """jsonschema-rs's answer (valid or not), or ``None`` where it cannot give one (no fast validator, or
+        a value it cannot read, such as an integer beyond 64 bits): then the reference decides."""
         fast = self.fast_validator(ref, formats)
         try:
-            return fast is not None and bool(fast.is_valid(body))
-        except Exception:  # e.g. an integer beyond 64 bits: let the reference decide
-            return False
+            return None if fast is None else bool(fast.is_valid(body))
+        except Exception:
+            return None
+
+    def surely_valid(self, ref: str, body: Any, formats: Formats | None = None) -> bool:
+        """True when jsonschema-rs calls the body valid."""
+        return self.fast_verdict(ref, body, formats) is True
 
     def schema_errors(self, ref: str, body: Any) -> list[str]:
-        if self.surely_valid(ref, body):
+        """At most five messages of what in ``body`` breaks the schema; none when it is valid. jsonschema-rs
+        decides where it can (both validators read the schema alike: tests/test_contract_validation.py), the
+        reference validator writes the messages; should it find nothing where jsonschema-rs found a fault,
+        jsonschema-rs's own messages are given."""
+        verdict = self.fast_verdict(ref, body)
+        if verdict is True:
             return []
         errors = sorted(self.validator(ref).iter_errors(body), key=lambda e: list(e.absolute_path))
-        return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors[:5]]
+        found = [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors[:5]]
+        if found or verdict is None:
+            return found
+        fast = self.fast_validator(ref)
+        return [f"{'/'.join(map(str, e.instance_path)) or '(body)'}: {e.message}"
+                for e in list(fast.iter_errors(body))[:5]] or ["(body): does not conform (jsonschema-rs)"]
 
     def schema(self, name: str) -> dict[str, Any]:
         return dict(self.document["components"]["schemas"][name])
