@@ -32,6 +32,7 @@ DEFECTS = [
     ("tests/defects/xb-rate-table-end", "guangzhou", "GZ-IFACE-001"),
     ("tests/defects/iface-receivables-null-500", "shanghai", "SH-IFACE-001"),
     ("tests/defects/xb-name-unbounded", "guangzhou", "GZ-IFACE-001"),
+    ("tests/defects/iface-credit-trims-input", "chongqing", "NAT-IFACE-001"),
 ]
 
 
@@ -49,6 +50,18 @@ def test_defect_fails_conformance(product: str, profile: str, requirement: str) 
     result = next(r for r in doc["requirements"] if r["id"] == requirement)
     assert result["status"] == "failed", result["message"]
     assert result["counterexample"]
+
+
+def test_a_trailing_newline_is_refused_as_the_contract_reads_its_pattern() -> None:
+    """A value that matches the pattern but for a final line break is schema-invalid (ECMA-262 ``$``): the
+    product that trims its input fails on exactly that, and the references (which checked with ``re.match``
+    and so accepted it, until this case existed) refuse it."""
+    doc = certify("tests/defects/iface-credit-trims-input", "chongqing", only=["NAT-IFACE-001"], as_of=AS_OF)
+    result = next(r for r in doc["requirements"] if r["id"] == "NAT-IFACE-001")
+    assert result["status"] == "failed"
+    assert "principal: a valid value and a line break" in result["message"]
+    assert "accepted with 200" in result["message"]
+    assert result["counterexample"]["body"]["principal"].endswith("\n")
 
 
 def test_rate_table_end_fails_the_fx_check_and_the_fixed_reference_passes() -> None:

@@ -317,6 +317,9 @@ class Schemas:
                 out.append(("shorter than minLength", ""))
             if "pattern" in s:
                 out.append(("breaks the pattern", "!?"))
+                valid = self.simplest(schema)
+                if isinstance(valid, str):  # ECMA-262's ``$`` is the end of the string; Python's ``$`` takes "\n"
+                    out.append(("a valid value and a line break", valid + "\n"))
                 # the amount edges the pattern refuses (zero, where amounts must be positive)
                 out.extend((f"pattern refuses {v!r}", v) for v in PATTERN_EDGES
                            if not re.search(s["pattern"], v) and any(re.search(s["pattern"], e) for e in PATTERN_EDGES))

@@ -7,6 +7,7 @@ integers of minor units. Subclasses (seeded defects in the self-tests) override 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,8 @@ from chain_ledger import crypto
 from chain_ledger.store import BlockStore
 
 DECIMALS = 2
+# Decimal() also takes " 1.00\n", "+1.00" and "1_0.00", which the contract's Amount pattern does not
+DIGITS = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
 BLOCK_SIZE = 8
 
 
@@ -32,6 +35,8 @@ def parse_amount(value: Any, *, allow_zero: bool = False) -> int:
     if not isinstance(value, str):
         raise Refused(422, "invalid", "amount must be a decimal string")
     try:
+        if not DIGITS.fullmatch(value):
+            raise InvalidOperation(value)
         amount = Decimal(value)
     except InvalidOperation:
         raise Refused(422, "invalid", f"amount {value!r} is not a decimal") from None

@@ -39,7 +39,7 @@ def _text(body: dict[str, Any], name: str, limit: int = 64) -> str:
 
 def _party(body: dict[str, Any], name: str) -> str:
     value = _text(body, name)
-    if not _PARTY.match(value):
+    if not _PARTY.fullmatch(value):
         raise Refused(422, "invalid", f"{name} {value!r} is not a party ID")
     return value
 

@@ -32,9 +32,9 @@ def booking(body: Any) -> dict[str, Any]:
     if missing or extra:
         raise Invalid(f"body.{sorted(missing or extra)[0]}: {'required' if missing else 'unknown field'}")
     for key in ("booking_id", "borrower_id"):
-        if not isinstance(body[key], str) or not ID.match(body[key]):
+        if not isinstance(body[key], str) or not ID.fullmatch(body[key]):
             raise Invalid(f"{key}: must be 1 to 64 letters, digits, '-' or '_'")
-    if not isinstance(body["amount"], str) or not MONEY.match(body["amount"]):
+    if not isinstance(body["amount"], str) or not MONEY.fullmatch(body["amount"]):
         raise Invalid("amount: must be a decimal string with at most 2 decimals")
     term = body["term_months"]
     if isinstance(term, bool) or not isinstance(term, int) or not 1 <= term <= 60:

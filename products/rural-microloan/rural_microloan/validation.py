@@ -41,7 +41,7 @@ def _enum(value: Any, where: str, allowed: set[str]) -> None:
 
 
 def _pattern(value: Any, where: str, pattern: re.Pattern[str], what: str) -> None:
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise Invalid(f"{where}: must be {what}")
 
 

@@ -60,7 +60,7 @@ def timestamp(value: Any, where: str = "at") -> datetime:
 
 
 def currency(value: Any, where: str, supported: set[str]) -> str:
-    if not isinstance(value, str) or not CURRENCY.match(value):
+    if not isinstance(value, str) or not CURRENCY.fullmatch(value):
         raise Invalid(f"{where}: must be a three-letter ISO 4217 code")
     if value not in supported:
         raise Unsupported(f"{where}: {value} is not served; served: {sorted(supported)}")
@@ -69,7 +69,7 @@ def currency(value: Any, where: str, supported: set[str]) -> str:
 
 def money(value: Any, where: str, code: str) -> Decimal:
     """A positive amount with no more fraction digits than the currency's ISO 4217 minor units."""
-    if not isinstance(value, str) or not MONEY.match(value):
+    if not isinstance(value, str) or not MONEY.fullmatch(value):
         raise Invalid(f"{where}: must be a decimal string")
     amount = Decimal(value)
     if amount <= 0:
@@ -88,9 +88,9 @@ def party(value: Any, where: str) -> dict[str, Any]:
     p = obj(value, where, {"name", "account"}, PARTY_FIELDS)
     for key, item in p.items():
         text(item, f"{where}.{key}", PARTY_MAX_LENGTH.get(key, 140))
-    if "agent_bic" in p and not BIC.match(p["agent_bic"]):
+    if "agent_bic" in p and not BIC.fullmatch(p["agent_bic"]):
         raise Invalid(f"{where}.agent_bic: must be a BIC")
-    if "country" in p and not COUNTRY.match(p["country"]):
+    if "country" in p and not COUNTRY.fullmatch(p["country"]):
         raise Invalid(f"{where}.country: must be an ISO 3166-1 alpha-2 code")
     if "birth_date" in p:
         try:
@@ -108,6 +108,6 @@ def card(value: Any) -> dict[str, Any]:
     c = obj(value, "card", {"pan"}, CARD_FIELDS)
     for key, item in c.items():
         text(item, f"card.{key}", 40)
-        if key in CARD_PATTERNS and not CARD_PATTERNS[key].match(item):
+        if key in CARD_PATTERNS and not CARD_PATTERNS[key].fullmatch(item):
             raise Invalid(f"card.{key}: must be {CARD_PATTERNS[key].pattern}")
     return c
