@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jsonschema import FormatChecker
 
 from harness.contracts.base import Contract
-from harness.contracts.ecma import ReferenceValidator
+from harness.contracts.ecma import ReferenceValidator, python_pattern
 
 BEIJING = timezone(timedelta(hours=8))
 WRONG_TYPE: dict[str, Any] = {"string": 12345, "integer": "not-a-number", "number": "not-a-number",
@@ -32,7 +32,7 @@ FORMAT_BREAKERS = {"date": "2026-02-30", "date-time": "2026-12-01T25:00:00+08:00
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True  # a format constrains strings only (JSON Schema 2020-12 §7.1); ``type`` judges the rest
-    if not DATE.match(value):
+    if not DATE.fullmatch(value):
         return False
     try:
         date.fromisoformat(value)
@@ -44,7 +44,7 @@ def _is_date(value: object) -> bool:
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    if not DATE_TIME.match(value):
+    if not DATE_TIME.fullmatch(value):
         return False
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -283,7 +283,7 @@ class Schemas:
                 out.extend(self.alternatives(alt))
         kinds: list[Any] = s["type"] if isinstance(s.get("type"), list) else [s.get("type")]
         if "string" in kinds and "pattern" in s:
-            out.extend(v for v in PATTERN_EDGES if re.search(s["pattern"], v))
+            out.extend(v for v in PATTERN_EDGES if python_pattern(s["pattern"]).search(v))
         elif "string" in kinds and "maxLength" in s and not s.get("format"):
             out.append("x" * int(s["maxLength"]))  # the longest value the contract allows
         if "string" in kinds and s.get("format") == "date":
@@ -321,8 +321,9 @@ class Schemas:
                 if isinstance(valid, str):  # ECMA-262's ``$`` is the end of the string; Python's ``$`` takes "\n"
                     out.append(("a valid value and a line break", valid + "\n"))
                 # the amount edges the pattern refuses (zero, where amounts must be positive)
+                takes = python_pattern(s["pattern"]).search
                 out.extend((f"pattern refuses {v!r}", v) for v in PATTERN_EDGES
-                           if not re.search(s["pattern"], v) and any(re.search(s["pattern"], e) for e in PATTERN_EDGES))
+                           if not takes(v) and any(takes(e) for e in PATTERN_EDGES))
             if s.get("format") in FORMAT_BREAKERS:
                 out.append((f"not a {s['format']}", FORMAT_BREAKERS[s["format"]]))
         if "integer" in kinds or "number" in kinds:
