@@ -33,6 +33,7 @@ DEFECTS = [
     ("tests/defects/iface-receivables-null-500", "shanghai", "SH-IFACE-001"),
     ("tests/defects/xb-name-unbounded", "guangzhou", "GZ-IFACE-001"),
     ("tests/defects/iface-credit-trims-input", "chongqing", "NAT-IFACE-001"),
+    ("tests/defects/iface-booking-any-digits", "chongqing", "NAT-IFACE-002"),
 ]
 
 
@@ -62,6 +63,17 @@ def test_a_trailing_newline_is_refused_as_the_contract_reads_its_pattern() -> No
     assert "principal: a valid value and a line break" in result["message"]
     assert "accepted with 200" in result["message"]
     assert result["counterexample"]["body"]["principal"].endswith("\n")
+
+
+def test_digits_other_than_ascii_are_refused_as_the_contract_reads_its_pattern() -> None:
+    """``[0-9]`` is ASCII; Python's ``\\d`` takes "１０００.００" and ``Decimal()`` reads it as 1000.00. The product
+    that checks its amounts so books a schema-invalid amount, and fails on exactly that."""
+    doc = certify("tests/defects/iface-booking-any-digits", "chongqing", only=["NAT-IFACE-002"], as_of=AS_OF)
+    result = next(r for r in doc["requirements"] if r["id"] == "NAT-IFACE-002")
+    assert result["status"] == "failed"
+    assert "amount: a valid value in full-width digits" in result["message"]
+    assert "accepted with 201" in result["message"]
+    assert "０" in result["counterexample"]["body"]["amount"]
 
 
 def test_rate_table_end_fails_the_fx_check_and_the_fixed_reference_passes() -> None:

@@ -23,6 +23,7 @@ WRONG_TYPE: dict[str, Any] = {"string": 12345, "integer": "not-a-number", "numbe
                               "boolean": "yes", "object": ["not", "an", "object"], "array": {"not": "an array"},
                               "null": "not-null"}
 PATTERN_EDGES = ("0", "0.00", "0.01", "1", "999999999999999.99")
+WIDE_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 DATE_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
 FORMAT_BREAKERS = {"date": "2026-02-30", "date-time": "2026-12-01T25:00:00+08:00"}
@@ -320,6 +321,9 @@ class Schemas:
                 valid = self.simplest(schema)
                 if isinstance(valid, str):  # ECMA-262's ``$`` is the end of the string; Python's ``$`` takes "\n"
                     out.append(("a valid value and a line break", valid + "\n"))
+                if isinstance(valid, str) and valid != valid.translate(WIDE_DIGITS):
+                    # [0-9] is ASCII; Python's \d, int() and Decimal() also take other digits ("１２.５０" is 12.50)
+                    out.append(("a valid value in full-width digits", valid.translate(WIDE_DIGITS)))
                 # the amount edges the pattern refuses (zero, where amounts must be positive)
                 takes = python_pattern(s["pattern"]).search
                 out.extend((f"pattern refuses {v!r}", v) for v in PATTERN_EDGES
