@@ -12,7 +12,12 @@ of a run, so it also pays the run's one-time costs: contract validators compiled
 in steady state, the check and the bare loop run alternately in one process (median of the per-pair ratios).
 
 ``--against REV`` also certifies with the harness of an earlier commit (a temporary git worktree, the same
-interpreter and packages), in the same run, and prints both throughputs and their ratio.
+interpreter and packages), ``--repeat`` times in the same run, and prints both throughputs and the ratio of
+their medians, with the range over every pairing of a run now with a run then.
+
+The steady-state overhead is the median of ``--pairs`` per-pair ratios, with a distribution-free interval for
+that median (order statistics of the binomial(n, ½) sign test), so a figure near its target says whether the
+target is met beyond the machine's noise.
 """
 
 from __future__ import annotations
@@ -86,10 +91,10 @@ def bare_hypothesis(generated: int, seed: int) -> float:
     return time.perf_counter() - started
 
 
-def steady_overhead(pairs: int) -> tuple[float, float, float, float]:
+def steady_overhead(pairs: int) -> tuple[float, float, list[float], list[float]]:
     """NAT-CREDIT-001 through the harness (a run session, the check called as the plugin calls it) and the bare
-    loop, alternately, ``pairs`` times: median seconds of each, the median of the per-pair ratios, and the
-    median of the per-pair ratios with the product's own serving code taken out of the harness's time.
+    loop, alternately, ``pairs`` times: median seconds of each, the per-pair ratios, and the per-pair ratios
+    with the product's own serving code taken out of the harness's time.
 
     The product's serving code is what its WSGI app does around the engine (JSON parsing and encoding, its
     input validation, routing): time spent in ``CreditApp.__call__`` minus the time in ``CreditEngine.decide``.
@@ -133,8 +138,21 @@ def steady_overhead(pairs: int) -> tuple[float, float, float, float]:
     finally:
         run.close()
     return (statistics.median(harness), statistics.median(bare),
-            statistics.median(h / b for h, b in zip(harness, bare, strict=True)),
-            statistics.median(h / b for h, b in zip(own, bare, strict=True)))
+            [h / b for h, b in zip(harness, bare, strict=True)], [h / b for h, b in zip(own, bare, strict=True)])
+
+
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float, float, float]:
+    """The median of ``values`` and a distribution-free interval for it: the j-th smallest and j-th largest
+    value, j the largest rank whose binomial(n, ½) tail stays within (1 − confidence) / 2 on each side.
+    Returns (median, low, high, the interval's exact coverage)."""
+    from scipy.stats import binom
+
+    xs, n = sorted(values), len(values)
+    j = 1
+    while binom.cdf(j, n, 0.5) <= (1 - confidence) / 2:
+        j += 1
+    coverage = 1 - 2 * float(binom.cdf(j - 1, n, 0.5))
+    return statistics.median(xs), xs[j - 1], xs[n - j], coverage
 
 
 def explicit_days() -> list[Any]:
@@ -183,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="also run the harness of this commit and compare")
+    parser.add_argument("--pairs", type=int, default=15, help="alternating pairs of the steady-state overhead")
     args = parser.parse_args()
     walls, docs = [], []
     for _ in range(args.repeat):
@@ -201,13 +220,15 @@ def main() -> None:
     print(f"  credit contract, all requirements but NAT-CREDIT-010: {examples} examples in {seconds:.2f} s → "
           f"{examples / seconds:.0f} checked examples/s")
     if args.against:
-        old = run_at(args.against)
-        old_examples, old_seconds = throughput(old)
-        print(f"  the harness at {args.against}, same run: {old_examples} examples in {old_seconds:.2f} s → "
-              f"{old_examples / old_seconds:.0f} checked examples/s (whole certification {old['wall']:.1f} s "
-              f"with start-up, against {statistics.median(walls):.1f} s now)")
-        print(f"  throughput ratio now / {args.against}: "
-              f"{(examples / seconds) / (old_examples / old_seconds):.2f}×")
+        olds = [throughput(run_at(args.against)) for _ in range(args.repeat)]
+        then = [e / t for e, t in olds]
+        now = [e / t for e, t in (throughput(d) for d in docs)]
+        print(f"  the harness at {args.against}, same run: {olds[-1][0]} examples, median "
+              f"{statistics.median(then):.0f} checked examples/s over {args.repeat} runs "
+              f"({min(then):.0f}–{max(then):.0f}); now median {statistics.median(now):.0f} "
+              f"({min(now):.0f}–{max(now):.0f})")
+        print(f"  throughput ratio now / {args.against}: {statistics.median(now) / statistics.median(then):.2f}× "
+              f"(medians; {min(now) / max(then):.2f}–{max(now) / min(then):.2f}× over every pairing of runs)")
     apr = next(r for r in doc["requirements"] if r["id"] == "NAT-CREDIT-001")
     generated = apr["examples"] - len(explicit_days())  # minus the explicit cases
     bare = statistics.median(bare_hypothesis(generated, doc["seed"]) for _ in range(max(args.repeat, 5)))
@@ -215,12 +236,15 @@ def main() -> None:
                                 for d in docs)
     print(f"  NAT-CREDIT-001 in the full runs: harness {harness:.3f} s vs bare Hypothesis + in-memory engine "
           f"{bare:.3f} s for {apr['examples']} examples → overhead {100 * (harness / bare - 1):.1f} %")
-    steady, steady_bare, ratio, own = steady_overhead(max(2 * args.repeat + 1, 7))
-    print(f"  NAT-CREDIT-001 in steady state (alternating): harness {steady:.3f} s vs bare {steady_bare:.3f} s "
-          f"→ overhead {100 * (ratio - 1):.1f} % (median of per-pair ratios)")
+    steady, steady_bare, ratios, owns = steady_overhead(args.pairs)
+    mid, low, high, coverage = median_interval(ratios)
+    print(f"  NAT-CREDIT-001 in steady state ({args.pairs} alternating pairs): harness {steady:.3f} s vs bare "
+          f"{steady_bare:.3f} s → overhead {100 * (mid - 1):.1f} % (median of per-pair ratios; "
+          f"{100 * coverage:.1f} % interval {100 * (low - 1):.1f}–{100 * (high - 1):.1f} %)")
+    mid, low, high, coverage = median_interval(owns)
     print(f"  of which the harness's own (the product's serving code around its engine, JSON and its input "
-          f"validation, taken out): {100 * (own - 1):.1f} %")
-
+          f"validation, taken out): {100 * (mid - 1):.1f} % ({100 * coverage:.1f} % interval "
+          f"{100 * (low - 1):.1f}–{100 * (high - 1):.1f} %)")
 
 if __name__ == "__main__":
     main()
