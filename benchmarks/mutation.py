@@ -69,6 +69,8 @@ PRODUCTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "chain-ledger": ("hangzhou", tuple(f"chain_ledger/{m}.py" for m in ("ledger", "crypto", "store"))),
     "receivables-platform": ("shanghai", ("receivables_platform/platform.py",)),
     "ai-credit-model": ("beijing", ("ai_credit_model/model.py",)),
+    # the adapter: the token itself is Vyper, compiled and committed (evm_token/token.json), not mutated here
+    "evm-token": ("hangzhou", ("evm_token/chain.py",)),
 }
 
 
