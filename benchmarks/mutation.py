@@ -104,11 +104,12 @@ def changed_files() -> set[str]:
 
 def harness_digest() -> str:
     """The content of everything a certification reads besides the mutated product: harness/ (checks,
-    contracts, runners), sandbox_profiles/, schemas/, every product folder (a product's ``sources`` may name
-    another's) and pyproject.toml (the pinned packages). Content, not the commit: a commit that changes none of
+    contracts, runners), sandbox_profiles/, tests/profiles/ (a product may be certified under a self-test
+    profile), schemas/, every product folder (a product's ``sources`` may name another's) and pyproject.toml
+    (the pinned packages). Content, not the commit: a commit that changes none of
     these (a benchmark, a test, a note) keeps every cached result."""
     h = hashlib.sha256()
-    for top in ("harness", "sandbox_profiles", "schemas", "products", "pyproject.toml"):
+    for top in ("harness", "sandbox_profiles", "tests/profiles", "schemas", "products", "pyproject.toml"):
         base = ROOT / top
         for path in sorted([base] if base.is_file() else base.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
