@@ -18,7 +18,10 @@ distinct fields of one schema taking distinct examples), then every enum value, 
 every integer bound, every amount edge a pattern takes (zero, one fen, one, the largest) and every date
 boundary (the run's as-of day, the day before, the first of its month and year, the last weekend)
 substituted one field at a time, then every schema-breaking mutation of it (drop a required field, null,
-wrong type, out of bounds, an unknown field, a body that is not JSON). Then a generated phase through
+wrong type, out of bounds, an unknown field, a body that is not JSON; for a field with a pattern, a valid
+value with a final line break and the same value in full-width digits, which the pattern refuses as
+ECMA-262 reads it, and which a product checking with Python's ``re.match``/``$``, ``\\d`` or ``Decimal()``
+takes). Then a generated phase through
 ``ctx.given`` (shrinking, the deterministic example budget). Dates are drawn up to and including the run's
 as-of date, never past ``ctx.now()``.
 
