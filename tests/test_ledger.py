@@ -50,6 +50,8 @@ def test_reference_ledger_certified_under_hangzhou() -> None:
     ("ledger-genesis-empty-link", "BC-LEDGER-006", False),  # the genesis block links to ""
     ("ledger-hex-signature-500", "BC-LEDGER-002", True),  # a non-hex signature crashes the request
     ("ledger-lookup-pending", "BC-LEDGER-004", True),  # a sealed transaction is looked up as pending
+    ("ledger-block-omits-tx", "BC-LEDGER-004", True),  # a block lists none of the transactions committed in it
+    ("ledger-pending-after-seal", "BC-LEDGER-004", True),  # a seal says what it sealed is still pending
 ])
 def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: bool, shared_run: SharedRun) -> None:
     doc, _ = shared_run(DEFECTS / defect, FAST, only=[requirement])
@@ -64,6 +66,10 @@ def test_defect_fails_its_requirement(defect: str, requirement: str, stateful: b
         assert result["message"].startswith("burning ") and "was accepted" in result["message"], result["message"]
     if defect == "ledger-hex-signature-500":
         assert result["message"].startswith("a transfer with a signature that is not hex"), result["message"]
+    if defect == "ledger-block-omits-tx":
+        assert "does not list it among its 0 transactions" in result["message"], result["message"]
+    if defect == "ledger-pending-after-seal":
+        assert result["message"].startswith("right after a seal the head gives pending = "), result["message"]
     if defect == "ledger-lookup-pending":
         assert "a transaction in no block is pending, one in a block is committed" in result["message"]
     if defect == "ledger-proof-pending-404":

@@ -319,6 +319,9 @@ class FinalityModel(LedgerModel):
     @rule()
     def seal(self) -> None:
         head = self.client.seal()
+        if head["pending"] != 0:
+            self.fail(f"right after a seal the head gives pending = {head['pending']}; a seal puts every pending "
+                      "transaction in a block, so none is left", head=head)
         self.block_hashes.setdefault(head["height"], head["hash"])
         if self.block_hashes[head["height"]] != head["hash"]:
             self.fail(f"block {head['height']} changed its hash from {self.block_hashes[head['height']]} to "
@@ -366,14 +369,20 @@ class FinalityModel(LedgerModel):
             if height is not None:
                 if self.placed.setdefault(tx_id, height) != height:
                     self.fail(f"transaction {tx_id} moved from block {self.placed[tx_id]} to block {height}")
-                block_hash = self.client.block(height)["hash"]
+                block = self.client.block(height)
+                block_hash = block["hash"]
                 if self.block_hashes.setdefault(height, block_hash) != block_hash:
                     self.fail(f"block {height} holding committed transaction {tx_id} was rewritten "
                               f"(hash {self.block_hashes[height]} → {block_hash})")
+                if tx_id not in {t.get("id") for t in block["transactions"]}:
+                    self.fail(f"transaction {tx_id} is committed in block {height}, and block {height} does not "
+                              f"list it among its {len(block['transactions'])} transactions", answer=answer,
+                              block=block)
 
 
 @check("ledger.finality", params=Steps)
 def finality(ctx: CheckContext, p: Steps) -> None:
-    """A committed transaction never disappears or changes, a sealed block is never rewritten, a receipt's
-    status agrees with its block, and the head is the chain's last block."""
+    """A committed transaction never disappears or changes, a sealed block is never rewritten and lists the
+    transactions committed in it, a receipt's status agrees with its block, the head is the chain's last block,
+    and nothing is pending right after a seal."""
     ctx.run_state_machine(machine_for(FinalityModel, ctx), stateful_step_count=p.steps)
