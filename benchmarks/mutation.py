@@ -126,6 +126,20 @@ def product_digest(product: str) -> str:
     return h.hexdigest()[:16]
 
 
+def _carried(m: Mutant, key: str, hkey: str, earlier: str) -> dict[str, Any] | None:
+    """The result of ``m`` under the ``earlier`` harness digest, written into the current cache, if it was
+    killed there (``--survivors-of``); ``None`` if it survived or was never run."""
+    old = cache_path(m, key.replace(f"|{hkey}|", f"|{earlier}|", 1))
+    if not old.is_file():
+        return None
+    result: dict[str, Any] = json.loads(old.read_text(encoding="utf-8"))
+    if result["outcome"] not in ("killed", "crashed", "timeout"):
+        return None
+    result["carried_from"] = earlier
+    cache_path(m, key).write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
 def cache_path(m: Mutant, key: str) -> Path:
     name = hashlib.sha256(f"{key}|{m.id}|{m.replacement}".encode()).hexdigest()[:24]
     return CACHE / m.product / f"{name}.json"
@@ -276,6 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--harness-key", default=None,
                         help="use this harness digest instead of the current one (report a run made before "
                              "harness/ changed; the digest is printed at the start of every run)")
+    parser.add_argument("--survivors-of", metavar="DIGEST", default=None,
+                        help="after a change that only adds assertions (a strengthened check): certify again only "
+                             "the mutants that survived under that harness digest, and carry every other result "
+                             "over (a mutant a weaker harness killed, a stronger one kills)")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF,
                         help="the runs' as-of date (default today, UTC: the products' own clocks say now)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -334,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
             paths = paths[:1] + [path for path in paths[1:] if path.is_file()]
         if not args.no_cache and all(path.is_file() for path in paths):
             results[i] = merged([json.loads(path.read_text(encoding="utf-8")) for path in paths])
+        elif args.survivors_of and (carried := _carried(m, keys[args.runner][m.product], hkey, args.survivors_of)):
+            results[i] = carried
         elif not args.report_only:
             todo.append(i)
     print(f"{len(plan)} mutants ({len(results)} cached, {len(todo)} to run) with {args.workers} "
