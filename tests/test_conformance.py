@@ -34,6 +34,7 @@ DEFECTS = [
     ("tests/defects/xb-name-unbounded", "guangzhou", "GZ-IFACE-001"),
     ("tests/defects/iface-credit-trims-input", "chongqing", "NAT-IFACE-001"),
     ("tests/defects/iface-booking-any-digits", "chongqing", "NAT-IFACE-002"),
+    ("tests/defects/iface-credit-newline-amount", "chongqing", "NAT-IFACE-001"),
 ]
 
 
@@ -74,6 +75,15 @@ def test_digits_other_than_ascii_are_refused_as_the_contract_reads_its_pattern()
     assert "amount: a valid value in full-width digits" in result["message"]
     assert "accepted with 201" in result["message"]
     assert "０" in result["counterexample"]["body"]["amount"]
+
+
+def test_an_answer_with_a_trailing_newline_breaks_the_contract() -> None:
+    """The response side of the same reading: a decision whose credit_limit is "….00\\n" breaks the Money
+    pattern, and the message names the field."""
+    doc = certify("tests/defects/iface-credit-newline-amount", "chongqing", only=["NAT-IFACE-001"], as_of=AS_OF)
+    result = next(r for r in doc["requirements"] if r["id"] == "NAT-IFACE-001")
+    assert result["status"] == "failed"
+    assert "breaks the contract" in result["message"] and "does not match" in result["message"], result["message"]
 
 
 def test_rate_table_end_fails_the_fx_check_and_the_fixed_reference_passes() -> None:
