@@ -249,7 +249,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="also run the harness of this commit and compare")
     parser.add_argument("--pairs", type=int, default=41, help="alternating pairs of the steady-state overhead")
-    parser.add_argument("--cold", type=int, default=11, help="alternating pairs of fresh processes for the cold "
+    parser.add_argument("--cold", type=int, default=15, help="alternating pairs of fresh processes for the cold "
                         "overhead (0: not measured)")
     args = parser.parse_args()
     walls, docs = [], []
