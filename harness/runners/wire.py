@@ -68,7 +68,7 @@ _BASE_ENVIRON = {
 def _split(path: str) -> tuple[str, str]:
     """PATH_INFO and QUERY_STRING as a server (and httpx before) sees ``path``: percent-decoded, the query
     apart, non-ASCII percent-encoded on the way."""
-    if _PLAIN_PATH.fullmatch(path):
+    if _PLAIN_PATH.fullmatch(path) and "/." not in path:  # httpx removes "." and ".." segments
         return path, ""
     url = httpx.URL("http://product" + path)
     return url.path, url.query.decode("ascii")
