@@ -656,3 +656,47 @@ def test_bad_input_is_one_line_and_exit_code(case: Case, tmp_path: Path, keys: d
     else:
         assert len(lines) == 1, captured.err
         assert names in lines[0], lines[0]
+
+
+def _library_params() -> list[Any]:
+    """The cases that are a product and a profile only (``certify PRODUCT --profile P``): what a library caller
+    of :func:`harness.api.certify` can get wrong the same way."""
+    import shutil
+    import tempfile
+
+    chosen = []
+    folder = Path(tempfile.mkdtemp(prefix="bad-input-library-"))
+    try:
+        for n, case in enumerate(CASES):
+            if case.code != 2 or case.known is not None or not case.category.startswith(("manifest", "profile")):
+                continue
+            (folder / str(n)).mkdir()
+            argv, _ = case.make(folder / str(n))
+            if argv[:1] == ["certify"] and len(argv) == 4 and argv[2] == "--profile":
+                chosen.append(pytest.param(case, id=f"{case.category}: {case.name}"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return chosen
+
+
+@pytest.mark.parametrize("case", _library_params())
+def test_bad_input_to_the_library_raises_what_the_cli_says(case: Case, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """``harness.api.certify`` refuses the same input before pytest starts, with the CLI's message in a
+    HarnessError (before: "did not complete (pytest exit 4)", the file and the field unnamed)."""
+    from harness.api import certify
+    from harness.errors import HarnessError
+
+    monkeypatch.setattr(pytest, "main", refuse_to_run)
+    put(tmp_path / "existing", "a file")
+    (tmp_path / "folder").mkdir()
+    argv, names = case.make(tmp_path)
+    if argv[:1] != ["certify"] or len(argv) != 4 or argv[2] != "--profile":
+        pytest.fail(f"not a product-and-profile case: {argv}")  # _library_params chose it: keep them in step
+    code = main(argv)
+    said = capsys.readouterr().err.strip()
+    assert code == 2 and names in said
+    with pytest.raises(HarnessError) as raised:
+        certify(argv[1], argv[3])
+    assert names in str(raised.value) and str(raised.value) in said, (str(raised.value), said)
