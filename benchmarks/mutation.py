@@ -344,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
     keys = {mode: {p: f"{product_digest(p)}|{hkey}|{SEED}|{as_of}|{','.join(requirements_for(p, mode))}|"
                       f"{extra_args}" + ("|docker" if mode == "docker" else "") for p in requirements}
             for mode in MODES[args.runner]}
+    if args.survivors_of and plan and not any(
+            cache_path(m, keys[args.runner][m.product].replace(f"|{hkey}|", f"|{args.survivors_of}|", 1)).is_file()
+            for m in plan):
+        parser.error(f"--survivors-of {args.survivors_of}: no mutant of this plan has a result under that harness "
+                     "digest with these options (the digest is printed at the start of every run; --first-failure "
+                     "and --as-of must be those of that run)")
     results: dict[int, dict[str, Any]] = {}
     todo: list[int] = []
     for i, m in enumerate(plan):
