@@ -29,6 +29,7 @@ DEFECTS = {
     "xb-pacs008-no-debtor-agent": "GZ-XB-008",
     "xb-screening-fixed-order": "GZ-XB-009",
     "xb-screening-no-initials": "GZ-XB-009",  # the must-catch variants: its sampled recall alone passes
+    "xb-screening-long-names-sorted": "GZ-XB-009",  # initials of the eight-token TL-012
     "xb-cvv-in-log": "GZ-XB-010",
     "xb-unmasked-resident-id": "GZ-XB-011",
     "xb-sanctions-beneficiary-only": "GZ-XB-012",
@@ -78,6 +79,16 @@ def test_must_catch_variants_kill_what_the_sampled_recall_lets_through(tmp_path:
                   if r["id"] == "GZ-XB-009")
     assert strict["status"] == "failed" and "['initials']" in strict["message"], strict["message"]
     assert {v["name"] for v in strict["counterexample"]} >= {"D. Volkov", "J.-L. Moreau"}
+
+
+def test_a_long_name_is_screened_with_its_initials(shared_run: SharedRun) -> None:
+    """GZ-XB-009's test list has an eight-token name (TL-012): a screener that switches to sorted whole tokens
+    past six tokens misses its initials and fails on that variant, for the right reason."""
+    doc, _ = shared_run("tests/defects/xb-screening-long-names-sorted", "guangzhou", only=["GZ-XB-009"])
+    result = next(r for r in doc["requirements"] if r["id"] == "GZ-XB-009")
+    assert result["status"] == "failed" and "['initials']" in result["message"], result["message"]
+    assert {(v["entry_id"], v["name"]) for v in result["counterexample"]} == {
+        ("TL-012", "M. d. l. Á. F. d. l. Fuente")}
 
 
 AFTER_TABLE = date(2026, 12, 1)  # the shipped ECB table ends 2026-10-30

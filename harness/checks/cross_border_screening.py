@@ -48,10 +48,11 @@ def sanctions_screening(ctx: CheckContext, p: ScreeningParams) -> None:
     Rule (``harness.checks.statistics``, α / 2 for each figure): fail when the Clopper–Pearson upper bound
     of the recall is below the minimum or the lower bound of the false-positive rate is above the maximum,
     so a screener meeting both fails with probability ≤ α (1 %; variants are treated as independent trials).
-    Power with the Guangzhou sample (176 variants of 11 entries, 300 clean names; exact binomial): at a 0.95
-    minimum a recall of 0.82 is failed with probability ≥ 99 % (0.85: 97 %, 0.90: 50 %), and at a 2 % maximum
-    a false-positive rate of 8 % (7 %: 96 %). The fixed-order defect would miss every token-order variant
-    (154/176 = 0.875, upper bound 0.93) and fails at every seed: the misses are structural, not sampled.
+    Power with the Guangzhou sample (192 variants of 12 entries, 300 clean names; exact binomial): at a 0.95
+    minimum a recall of 0.82 is failed with probability ≥ 99 % (0.85: 98 %, 0.90: 55 %), and at a 2 % maximum
+    a false-positive rate of 8 % (7 %: 96 %). The fixed-order defect misses the token-order variants
+    (170/192 = 0.885 at the profile's seed, upper bound 0.94) and fails at every seed: the misses are
+    structural, not sampled.
 
     Besides the sample, every deterministic variant of the kinds in ``must_catch`` (the name as listed, in
     capitals, reversed, re-spaced, hyphens apart or together, accents dropped, given names as initials, every

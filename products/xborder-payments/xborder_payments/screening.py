@@ -80,9 +80,9 @@ class Screener:
     def score(self, query: list[str], entry: list[str], arabic: bool) -> float:
         if not query or not entry:
             return 0.0
-        if len(query) > 6:
-            return fuzz.token_sort_ratio(" ".join(query), " ".join(entry))
-        best = 0.0
+        # Long names: whole tokens in any order by token_sort_ratio; the token-wise alignment (initials as
+        # prefixes) in the few orders names are written in (:meth:`orders`).
+        best = fuzz.token_sort_ratio(" ".join(query), " ".join(entry)) if len(query) > 6 else 0.0
         for order in self.orders(query):
             pairs = [self.token_score(q, e) for q, e in zip(order, entry, strict=False)]
             best = max(best, sum(pairs) / max(len(query), len(entry)), fuzz.ratio("".join(order), "".join(entry)))
@@ -91,8 +91,13 @@ class Screener:
         return best
 
     def orders(self, query: list[str]) -> list[tuple[str, ...]]:
-        """The token orders tried: all of them (names are written family name first or last)."""
-        return list(permutations(query))
+        """The token orders tried: all of them up to six tokens (names are written family name first or last).
+        A longer name (7! = 5,040 orders) is tried as written, reversed, and with its first or last token moved
+        to the other end (the family name first or last)."""
+        if len(query) <= 6:
+            return list(permutations(query))
+        q = tuple(query)
+        return list(dict.fromkeys([q, q[::-1], q[-1:] + q[:-1], q[1:] + q[:1]]))
 
     @staticmethod
     def token_score(query: str, entry: str) -> float:
