@@ -80,8 +80,8 @@ class Screener:
     def score(self, query: list[str], entry: list[str], arabic: bool) -> float:
         if not query or not entry:
             return 0.0
-        # Long names: whole tokens in any order by token_sort_ratio; the token-wise alignment (initials as
-        # prefixes) in the few orders names are written in (:meth:`orders`).
+        # Long names: whole tokens in any order by token_sort_ratio, and the token-wise alignment (initials as
+        # prefixes) in the order as written (:meth:`orders`).
         best = fuzz.token_sort_ratio(" ".join(query), " ".join(entry)) if len(query) > 6 else 0.0
         for order in self.orders(query):
             pairs = [self.token_score(q, e) for q, e in zip(order, entry, strict=False)]
@@ -92,12 +92,8 @@ class Screener:
 
     def orders(self, query: list[str]) -> list[tuple[str, ...]]:
         """The token orders tried: all of them up to six tokens (names are written family name first or last).
-        A longer name (7! = 5,040 orders) is tried as written, reversed, and with its first or last token moved
-        to the other end (the family name first or last)."""
-        if len(query) <= 6:
-            return list(permutations(query))
-        q = tuple(query)
-        return list(dict.fromkeys([q, q[::-1], q[-1:] + q[:-1], q[1:] + q[:1]]))
+        A longer name (7! = 5,040 orders) is aligned as written only; token_sort_ratio scores its other orders."""
+        return list(permutations(query)) if len(query) <= 6 else [tuple(query)]
 
     @staticmethod
     def token_score(query: str, entry: str) -> float:
