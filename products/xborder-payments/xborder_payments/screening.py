@@ -80,10 +80,11 @@ class Screener:
     def score(self, query: list[str], entry: list[str], arabic: bool) -> float:
         if not query or not entry:
             return 0.0
-        # Long names: whole tokens in any order by token_sort_ratio, and the token-wise alignment (initials as
-        # prefixes) in the order as written (:meth:`orders`).
-        best = fuzz.token_sort_ratio(" ".join(query), " ".join(entry)) if len(query) > 6 else 0.0
-        for order in self.orders(query):
+        # A long name (7! = 5,040 orders is too many to try): whole tokens in any order by token_sort_ratio,
+        # and the token-wise alignment (initials as prefixes) in the order as written only.
+        long = len(query) > 6
+        best = fuzz.token_sort_ratio(" ".join(query), " ".join(entry)) if long else 0.0
+        for order in [tuple(query)] if long else self.orders(query):
             pairs = [self.token_score(q, e) for q, e in zip(order, entry, strict=False)]
             best = max(best, sum(pairs) / max(len(query), len(entry)), fuzz.ratio("".join(order), "".join(entry)))
             if arabic:
@@ -91,9 +92,8 @@ class Screener:
         return best
 
     def orders(self, query: list[str]) -> list[tuple[str, ...]]:
-        """The token orders tried: all of them up to six tokens (names are written family name first or last).
-        A longer name (7! = 5,040 orders) is aligned as written only; token_sort_ratio scores its other orders."""
-        return list(permutations(query)) if len(query) <= 6 else [tuple(query)]
+        """The token orders tried: all of them (names are written family name first or last)."""
+        return list(permutations(query))
 
     @staticmethod
     def token_score(query: str, entry: str) -> float:
