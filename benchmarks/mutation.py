@@ -129,7 +129,7 @@ def product_digest(product: str) -> str:
 def _carried(m: Mutant, key: str, hkey: str, earlier: str) -> dict[str, Any] | None:
     """The result of ``m`` under the ``earlier`` harness digest, written into the current cache, if it was
     killed there (``--survivors-of``); ``None`` if it survived or was never run."""
-    old = cache_path(m, key.replace(f"|{hkey}|", f"|{earlier}|", 1))
+    old = cache_path(m, key_under(key, hkey, earlier))
     if not old.is_file():
         return None
     result: dict[str, Any] = json.loads(old.read_text(encoding="utf-8"))
@@ -138,6 +138,11 @@ def _carried(m: Mutant, key: str, hkey: str, earlier: str) -> dict[str, Any] | N
     result["carried_from"] = earlier
     cache_path(m, key).write_text(json.dumps(result), encoding="utf-8")
     return result
+
+
+def key_under(key: str, hkey: str, earlier: str) -> str:
+    """The cache key ``key`` (made under harness digest ``hkey``) as the run under digest ``earlier`` made it."""
+    return key.replace(f"|{hkey}|", f"|{earlier}|", 1)
 
 
 def cache_path(m: Mutant, key: str) -> Path:
@@ -345,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{extra_args}" + ("|docker" if mode == "docker" else "") for p in requirements}
             for mode in MODES[args.runner]}
     if args.survivors_of and plan and not any(
-            cache_path(m, keys[args.runner][m.product].replace(f"|{hkey}|", f"|{args.survivors_of}|", 1)).is_file()
+            cache_path(m, key_under(keys[args.runner][m.product], hkey, args.survivors_of)).is_file()
             for m in plan):
         parser.error(f"--survivors-of {args.survivors_of}: no mutant of this plan has a result under that harness "
                      "digest with these options (the digest is printed at the start of every run; --first-failure "

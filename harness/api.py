@@ -39,8 +39,12 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
     certification). ``jobs`` checks the requirements in that many worker processes (in-process: a product per
     requirement; containers: a container per worker; see harness/jobs.py). Bad input raises HarnessError.
     """
+    from harness.session import CertificationRun
+
     profile_path = resolve_profile_path(profile)
-    _check_input(str(product), profile)
+    # Input validated before pytest starts, as `sandbox certify` does: bad input raises its own error (the
+    # message names the file, the field and the fix), not "did not complete".
+    CertificationRun.prepare(profile, str(product), runner, seed, None, as_of)
     out_dir = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="sandbox-run-"))
     args = [
         *SESSION_ARGS, "--rootdir", str(profile_path.resolve().parent.parent),
@@ -69,20 +73,6 @@ def certify(product: str | Path, profile: str, *, runner: str = "inprocess", see
         if out is None:  # nobody asked for the files: only the document is returned
             shutil.rmtree(out_dir, ignore_errors=True)
             out_dir.with_name(out_dir.name + ".tar.gz").unlink(missing_ok=True)  # the bundle's archive, beside it
-
-
-def _check_input(product: str, profile: str) -> None:
-    """Load and validate the profile and the manifest before pytest starts, as ``sandbox certify`` does, so bad
-    input raises its own error (ProfileError, ManifestError, ScopeError: the message names the file, the
-    field and the fix), not "did not complete"."""
-    from harness.checks.registry import validate_profile
-    from harness.manifests import load_manifest
-    from harness.profiles import load_profile
-    from harness.scope import product_scope
-
-    loaded = load_profile(profile)
-    validate_profile(loaded)
-    product_scope(loaded, load_manifest(product))
 
 
 def statuses(document: dict[str, Any]) -> dict[str, str]:
